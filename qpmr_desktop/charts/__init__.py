@@ -1,0 +1,1 @@
+"""Charts: ``build_<chart>_figure(data) -> matplotlib Figure``, with no Qt and no pyplot."""

@@ -1,0 +1,1 @@
+"""Printing: ReportLab documents, plain data in, PDF bytes out."""

@@ -98,6 +98,7 @@ class Meeting(SQLModel, table=True):
     start_time: dt.time | None = None
     venue: str = ""
     status: MinutesStatus = Field(sa_column=_enum_column(MinutesStatus))
+    is_sample: bool = False
     version: int = 1
 
 
@@ -123,6 +124,7 @@ class AgendaItem(SQLModel, table=True):
     number: str = ""
     title: str
     position: int = 0
+    is_sample: bool = False
     version: int = 1
 
 
@@ -350,12 +352,16 @@ class ActionUpdate(SQLModel, table=True):
 
 
 class PlanEvent(SQLModel, table=True):
-    """A milestone or event of a plan: a date, or a range ("3–4 Nov 2017")."""
+    """A milestone or event: a date, or a range ("3–4 Nov 2017").
+
+    Most belong to a plan; some are simply dates the committee tracks (a
+    scrutiny meeting), so ``plan_id`` may be empty.
+    """
 
     __tablename__ = "plan_event"
 
     id: int | None = Field(default=None, primary_key=True)
-    plan_id: int = _fk("improvement_plan.id")
+    plan_id: int | None = _fk("improvement_plan.id", nullable=True)
     title: str
     kind: PlanEventKind = Field(sa_column=_enum_column(PlanEventKind))
     start_date: dt.date

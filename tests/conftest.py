@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,9 @@ SEED_PATH = REPO_ROOT.parent / "shared" / "seeds" / "000_1c0c492cd0f74398.txt"
 
 
 @pytest.fixture(autouse=True)
-def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Point the data folder and Qt settings at a fresh folder for every test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("QPMR_DATA_DIR", str(home / "data"))
@@ -49,8 +50,3 @@ def demo_path(demo_template: Path, tmp_path: Path) -> Path:
 def seed_text() -> str:
     """The published minutes the product grew from (``shared/seeds``)."""
     return SEED_PATH.read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def empty_database_path(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path / "empty.qpmr"

@@ -1,0 +1,523 @@
+"""The ``qpmr-desktop`` command: opens the app, or scripts it without a window.
+
+Contract (the README's command-line reference is written from this):
+
+``qpmr-desktop [--database PATH | --demo]``
+    opens the main window on PATH (or ``$QPMR_DATABASE``), on the demo
+    database (made in the user data folder when missing), or with neither on
+    the last database used (a first run offers demo / new / open).
+``qpmr-desktop demo [--database PATH] [--force]``
+    writes the demo database at PATH, or at the default demo path, and prints
+    where. ``$QPMR_DATABASE`` is deliberately *not* used here, so that a forced
+    demo can never overwrite the real database it points at.
+``qpmr-desktop list meetings|items|indicators|actions [--json] [--database PATH | --demo]``
+    prints what the database holds as aligned columns, or with ``--json`` as a
+    JSON array of objects, each with its ``id`` first (dates ISO 8601, enums by
+    value), in UTF-8 whatever the locale.
+``qpmr-desktop screenshot --tab indicators|minutes|actions --out FILE.png [--size WxH]``
+    renders the main window offscreen on that tab and saves a PNG.
+
+``--database`` may come before or after the command. Exit status: 0 done;
+1 bad input (a database that cannot be opened, an id that is not there, a demo
+that exists, a bad ``--size``), with one line on stderr starting
+"qpmr-desktop: error: " and never a traceback; 2 bad usage (argparse).
+
+Importing this module must stay cheap (start-up time is measured): sqlmodel,
+the services and Qt are imported inside the commands that need them.
+"""
+
+# Imports inside functions are the point here (see above), not an oversight.
+# ruff: noqa: PLC0415
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, is_dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qpmr_desktop import __version__
+
+if TYPE_CHECKING:
+    from qpmr_desktop.services.workspace import Workspace
+
+PROG = "qpmr-desktop"
+DATABASE_ENV = "QPMR_DATABASE"
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_INTERRUPTED = 130
+LIST_KINDS = ("meetings", "items", "indicators", "actions")
+TABS = ("indicators", "minutes", "actions")
+DEFAULT_SIZE = "1400x900"
+_MAX_SIDE = 16_384  # Qt's own limit on a widget's width or height
+_SIZE = re.compile(r"\s*([0-9]+)\s*[x×]\s*([0-9]+)\s*", re.IGNORECASE)
+
+
+class CommandError(Exception):
+    """Bad input a person can fix: printed as one line on stderr, exit status 1."""
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (argparse exits 2 itself on bad usage)."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(parser, args)
+    except CommandError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "Committee minutes, quarterly performance indicators and improvement-plan "
+            "actions. With no command, opens the app."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_database_options(parser, global_=True)
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="write the demo database",
+        description=(
+            "Write the demo database at --database PATH, or at the default demo path, "
+            "and print where it is. An existing file is kept unless --force is given."
+        ),
+    )
+    _add_database_option(demo, global_=False)
+    demo.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    listing = commands.add_parser(
+        "list",
+        help="print what the database holds",
+        description="Print the meetings, agenda items, indicators or actions in the database.",
+    )
+    listing.add_argument("kind", choices=LIST_KINDS, help="what to list")
+    listing.add_argument(
+        "--json", action="store_true", help="a JSON array of objects instead of columns"
+    )
+    _add_database_options(listing, global_=False)
+
+    screenshot = commands.add_parser(
+        "screenshot",
+        help="save a PNG of the main window on one tab",
+        description="Render the main window offscreen on one tab, first row selected, as a PNG.",
+    )
+    screenshot.add_argument("--tab", required=True, choices=TABS, help="the tab to show")
+    screenshot.add_argument("--out", required=True, type=Path, metavar="FILE.png")
+    screenshot.add_argument(
+        "--size",
+        default=DEFAULT_SIZE,
+        metavar="WIDTHxHEIGHT",
+        help=f"window size in pixels (default {DEFAULT_SIZE})",
+    )
+    _add_database_options(screenshot, global_=False)
+    return parser
+
+
+def _add_database_options(parser: argparse.ArgumentParser, *, global_: bool) -> None:
+    _add_database_option(parser, global_=global_)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        # After a command, an absent flag must not reset one given before it.
+        default=False if global_ else argparse.SUPPRESS,
+        help="use the demo database (made in the user data folder when missing)",
+    )
+
+
+def _add_database_option(parser: argparse.ArgumentParser, *, global_: bool) -> None:
+    parser.add_argument(
+        "--database",
+        type=Path,
+        metavar="PATH",
+        # After a command, an absent option must not reset one given before it.
+        default=None if global_ else argparse.SUPPRESS,
+        help=f"the database file (default: ${DATABASE_ENV})",
+    )
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.demo and args.database is not None:
+        parser.error("use either --database or --demo, not both")
+    if args.command == "demo":
+        return _command_demo(database=args.database, force=args.force)
+    if args.command == "list":
+        database = _chosen_database(parser, args)
+        return _command_list(database=database, kind=args.kind, as_json=args.json)
+    if args.command == "screenshot":
+        size = parse_size(args.size)  # before the database: --demo may have to build one
+        database = _chosen_database(parser, args)
+        return _command_screenshot(database=database, tab=args.tab, out=args.out, size=size)
+    return _command_gui(database=_explicit_or_env(args), demo=args.demo)
+
+
+def _explicit_or_env(args: argparse.Namespace) -> Path | None:
+    if args.database is not None:
+        return Path(args.database)
+    if args.demo:
+        return None
+    from_env = os.environ.get(DATABASE_ENV)
+    return Path(from_env) if from_env else None
+
+
+def _chosen_database(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path:
+    """The database a scripted command works on: --database, $QPMR_DATABASE, or --demo."""
+    database = _explicit_or_env(args)
+    if database is not None:
+        return database
+    if not args.demo:
+        parser.error(f"no database: give --database PATH, set ${DATABASE_ENV}, or use --demo")
+    from qpmr_desktop.paths import demo_database_path
+    from qpmr_desktop.services.demo import ensure_demo_database
+
+    with _expected_errors():
+        return ensure_demo_database(demo_database_path())
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """ "1400x900" → (1400, 900); anything else is a ``CommandError`` that says why."""
+    match = _SIZE.fullmatch(text)
+    if match is None:
+        raise CommandError(f"--size must be WIDTHxHEIGHT in pixels, such as 1400x900, not {text!r}")
+    width, height = int(match[1]), int(match[2])
+    if not (1 <= width <= _MAX_SIDE and 1 <= height <= _MAX_SIDE):
+        raise CommandError(f"--size {text!r}: each side must be 1 to {_MAX_SIDE} pixels")
+    return width, height
+
+
+@contextmanager
+def _expected_errors() -> Iterator[None]:
+    """Turn the errors a person can act on into ``CommandError``; anything else is a bug."""
+    from qpmr_desktop.services.errors import NotFoundError
+    from qpmr_desktop.services.workspace import WorkspaceOpenError
+
+    try:
+        yield
+    except (WorkspaceOpenError, NotFoundError) as error:
+        raise CommandError(str(error)) from error
+    except OSError as error:
+        raise CommandError(_describe_os_error(error)) from error
+
+
+def _describe_os_error(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return f"{reason}: {error.filename}" if error.filename else reason
+
+
+@contextmanager
+def _workspace(path: Path) -> Iterator[Workspace]:
+    from qpmr_desktop.services.workspace import open_workspace
+
+    with _expected_errors():
+        workspace = open_workspace(path)
+        try:
+            yield workspace
+        finally:
+            workspace.close()
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _command_gui(*, database: Path | None, demo: bool) -> int:
+    from qpmr_desktop.app import run_gui
+
+    return run_gui(database=database, demo=demo)
+
+
+def _command_demo(*, database: Path | None, force: bool) -> int:
+    from qpmr_desktop.paths import demo_database_path
+    from qpmr_desktop.services.demo import DemoDataError, DemoExistsError, build_demo_database
+
+    if database is None:
+        target = demo_database_path()
+        # The data folder is ours to make on first use; a folder the user named is not.
+        with _expected_errors():
+            target.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        target = database
+    with _expected_errors():
+        try:
+            written = build_demo_database(target, force=force)
+        except (DemoExistsError, DemoDataError) as error:
+            raise CommandError(str(error)) from error
+    _write_stdout(f"{written}\n")
+    return EXIT_OK
+
+
+def _command_screenshot(*, database: Path, tab: str, out: Path, size: tuple[int, int]) -> int:
+    if not out.parent.is_dir():
+        raise CommandError(f"The folder for the screenshot does not exist: {out.parent}")
+    # Check the database before paying for Qt, so a bad file fails fast and alike.
+    with _workspace(database):
+        pass
+    # A screenshot never needs a screen; an explicit choice (xcb, for a check by eye) is kept.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from qpmr_desktop.ui.screenshot import save_screenshot
+
+    with _expected_errors():
+        save_screenshot(database=database, tab=tab, out=out, size=size)
+    return EXIT_OK
+
+
+def _command_list(*, database: Path, kind: str, as_json: bool) -> int:
+    with _workspace(database) as workspace:
+        listing = _LISTINGS[kind](workspace)
+    if as_json:
+        _write_stdout(json.dumps(listing.objects, ensure_ascii=False, indent=2) + "\n")
+    elif listing.objects:
+        _write_stdout(_format_table(listing.columns, listing.rows))
+    else:
+        _write_stdout(f"No {kind} in {database}.\n")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ listings
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    header: str
+    max_width: int | None = None  # longer text is cut with "…"; None never cuts
+    right: bool = False  # numbers line up on the right
+
+
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    objects: list[dict[str, Any]]  # for --json
+    columns: tuple[_Column, ...]  # for the table
+    rows: Sequence[Sequence[str]]
+
+
+def _list_meetings(workspace: Workspace) -> _Listing:
+    from qpmr_desktop.services.minutes import list_meetings
+
+    meetings = list_meetings(workspace=workspace)
+    return _Listing(
+        objects=[_plain_fields(meeting) for meeting in meetings],
+        columns=(
+            _Column("ID", right=True),
+            _Column("Date"),
+            _Column("Time"),
+            _Column("Committee", 50),
+            _Column("Venue", 30),
+            _Column("Status"),
+            _Column("Items", right=True),
+        ),
+        rows=[
+            (
+                str(meeting.id),
+                meeting.date.isoformat(),
+                meeting.start_time.strftime("%H:%M") if meeting.start_time else "",
+                meeting.committee,
+                meeting.venue,
+                meeting.status.label,
+                str(meeting.item_count),
+            )
+            for meeting in meetings
+        ],
+    )
+
+
+def _list_items(workspace: Workspace) -> _Listing:
+    from qpmr_desktop.services.minutes import list_all_agenda_items, list_meetings
+
+    meetings = {meeting.id: meeting for meeting in list_meetings(workspace=workspace)}
+    items = list_all_agenda_items(workspace=workspace)
+    objects = []
+    rows = []
+    for item in items:
+        meeting = meetings[item.meeting_id]
+        fields = _plain_fields(item)
+        # An item's number and title mean little without its meeting.
+        fields["meeting_date"] = meeting.date.isoformat()
+        fields["committee"] = meeting.committee
+        objects.append(fields)
+        rows.append(
+            (str(item.id), meeting.date.isoformat(), meeting.committee, item.number, item.title)
+        )
+    return _Listing(
+        objects=objects,
+        columns=(
+            _Column("ID", right=True),
+            _Column("Meeting"),
+            _Column("Committee", 40),
+            _Column("No.", right=True),
+            _Column("Title", 80),
+        ),
+        rows=rows,
+    )
+
+
+def _list_indicators(workspace: Workspace) -> _Listing:
+    from qpmr_desktop.services.indicators import list_indicator_rows
+
+    indicators = list_indicator_rows(workspace=workspace)
+    return _Listing(
+        objects=[_plain_fields(row) for row in indicators],
+        columns=(
+            _Column("ID", right=True),
+            _Column("Ref"),
+            _Column("Indicator", 45),
+            _Column("Theme", 20),
+            _Column("Period"),
+            _Column("Value", right=True),
+            _Column("Target", right=True),
+            _Column("RAG"),
+            _Column("Direction of travel", 60),
+            _Column("Record", 30),
+            _Column("Data"),
+        ),
+        rows=[
+            (
+                str(row.id),
+                row.ref,
+                row.name,
+                row.theme,
+                row.latest_period or "",
+                row.value_text,
+                row.target_text,
+                row.rag.label,
+                row.direction_text,
+                row.record or "",
+                _SAMPLE if row.is_sample else "",
+            )
+            for row in indicators
+        ],
+    )
+
+
+def _list_actions(workspace: Workspace) -> _Listing:
+    from qpmr_desktop.services.actions import list_action_rows
+
+    # The council's own calendar day, not UTC's: "overdue" turns at local midnight.
+    today = dt.datetime.now(dt.UTC).astimezone().date()
+    actions = list_action_rows(workspace=workspace, today=today)
+    return _Listing(
+        objects=[_plain_fields(row) for row in actions],
+        columns=(
+            _Column("ID", right=True),
+            _Column("Plan", 30),
+            _Column("Priority area", 30),
+            _Column("Ref"),
+            _Column("Action", 50),
+            _Column("Lead", 25),
+            _Column("Due"),
+            _Column("Status"),
+            _Column("RAG"),
+            _Column("%", right=True),
+            _Column("Data"),
+        ),
+        rows=[
+            (
+                str(row.id),
+                row.plan,
+                row.priority_area,
+                row.ref,
+                row.description,
+                row.lead,
+                row.due_date.isoformat() if row.due_date else "",
+                row.status.label,
+                # The colour word: the status column already says on track, at risk …
+                row.rag.value.capitalize() + (", overdue" if row.overdue else ""),
+                str(row.progress),
+                _SAMPLE if row.is_sample else "",
+            )
+            for row in actions
+        ],
+    )
+
+
+# Figures that are not from a published source say so wherever they are shown.
+_SAMPLE = "sample"
+
+_LISTINGS: dict[str, Callable[[Workspace], _Listing]] = {
+    "meetings": _list_meetings,
+    "items": _list_items,
+    "indicators": _list_indicators,
+    "actions": _list_actions,
+}
+
+
+# ------------------------------------------------------------------ output
+
+
+def _plain_fields(read_model: Any) -> dict[str, Any]:
+    """A read model's fields as JSON-ready values, in declaration order (so ``id`` first)."""
+    return {field.name: _plain(getattr(read_model, field.name)) for field in fields(read_model)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.time):  # datetime is a date too
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(element) for element in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return _plain_fields(value)
+    return value
+
+
+def _format_table(columns: Sequence[_Column], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded to their widest cell, two spaces apart, long text cut to fit."""
+    cells = [[column.header for column in columns]]
+    cells += [
+        [_fit(text, column.max_width) for text, column in zip(row, columns, strict=True)]
+        for row in rows
+    ]
+    widths = [max(len(line[index]) for line in cells) for index in range(len(columns))]
+    lines = []
+    for line in cells:
+        padded = [
+            text.rjust(width) if column.right else text.ljust(width)
+            for text, width, column in zip(line, widths, columns, strict=True)
+        ]
+        lines.append("  ".join(padded).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _fit(text: str, max_width: int | None) -> str:
+    # A newline in a description would break every column after it.
+    flat = " ".join(text.split())
+    if max_width is None or len(flat) <= max_width:
+        return flat
+    return flat[: max_width - 1].rstrip() + "…"
+
+
+def _write_stdout(text: str) -> None:
+    stream = sys.stdout
+    if stream is None:  # a GUI launcher on Windows runs without a console
+        return
+    # Titles hold en dashes, "£" and names in any script: always UTF-8, so a
+    # script reading the output never depends on the locale it was started in.
+    if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower() not in {"utf-8", "utf8"}:
+        stream.reconfigure(encoding="utf-8")
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        # `qpmr-desktop list items | head` closed the pipe: stop quietly, and
+        # point stdout at nothing so the interpreter's final flush stays quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())

@@ -1,0 +1,211 @@
+"""The action tracker: ordering, derived BRAG and overdue, and each action's latest update.
+
+A small database written here with rows inserted out of order, on a fixed
+"today", so that every rule is asserted exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from qpmr_desktop.domain.actions import ActionRag, ActionStatus
+from qpmr_desktop.services.actions import NO_PRIORITY_AREA_POSITION, list_action_rows
+from qpmr_desktop.services.read_models import ActionRow
+from qpmr_desktop.services.sorting import natural_key
+from qpmr_desktop.services.workspace import Workspace, open_workspace
+from qpmr_desktop.storage.tables import Action, ActionUpdate, ImprovementPlan, Person, PriorityArea
+
+TODAY = dt.date(2017, 10, 1)
+TWELVE_WEEK = "12-week improvement plan"
+
+
+class _Row(Protocol):
+    id: int | None
+
+
+def insert(session: Session, row: _Row) -> int:
+    """Add one row and return its new id."""
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def at(day: int, month: int = 9, hour: int = 9) -> dt.datetime:
+    return dt.datetime(2017, month, day, hour, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    workspace = open_workspace(tmp_path / "actions.qpmr", create=True)
+    with workspace.database.session() as session:
+        # Plans, areas and refs are all inserted out of order.
+        overarching = insert(session, ImprovementPlan(name="Overarching improvement plan"))
+        twelve_week = insert(session, ImprovementPlan(name=TWELVE_WEEK, board="Improvement Board"))
+        quality = insert(
+            session, PriorityArea(plan_id=twelve_week, name="Quality of practice", position=2)
+        )
+        mash = insert(
+            session, PriorityArea(plan_id=twelve_week, name="MASH / Early Help", position=1)
+        )
+        prevention = insert(
+            session, PriorityArea(plan_id=overarching, name="Prevention", position=1)
+        )
+        lead = insert(session, Person(name="Amy Smith-O’Neill", job_title="Head of Service"))
+
+        def action(
+            plan: int,
+            area: int | None,
+            ref: str,
+            status: ActionStatus,
+            due: dt.date | None = None,
+            *,
+            lead_id: int | None = None,
+            override: str | None = None,
+        ) -> int:
+            row = Action(
+                plan_id=plan,
+                priority_area_id=area,
+                ref=ref,
+                description=f"Action {ref}: review thresholds & <report> – “now”",
+                lead_id=lead_id,
+                due_date=due,
+                status=status,
+                progress=40,
+                rag_override=override,
+                is_sample=True,
+            )
+            return insert(session, row)
+
+        action(overarching, prevention, "P1", ActionStatus.OFF_TRACK)
+        action(twelve_week, None, "X.2", ActionStatus.NOT_STARTED, override="purple")
+        action(twelve_week, None, "X.1", ActionStatus.NOT_STARTED, override="amber")
+        action(twelve_week, quality, "2.1", ActionStatus.AT_RISK)
+        on_track = action(twelve_week, mash, "1.10", ActionStatus.ON_TRACK, dt.date(2017, 12, 31))
+        late = action(
+            twelve_week, mash, "1.9", ActionStatus.ON_TRACK, dt.date(2017, 9, 30), lead_id=lead
+        )
+        action(twelve_week, mash, "1.2", ActionStatus.COMPLETE, dt.date(2017, 8, 1))
+
+        def update(action_id: int, text: str, when: dt.datetime, who: str = "jo.clerk") -> None:
+            row = ActionUpdate(
+                action_id=action_id, text=text, who=who, at=when, old_status=None, new_status=None
+            )
+            insert(session, row)
+
+        update(late, "Newest: waiting for the audit.", at(20), who="amy.smith")
+        update(late, "Oldest.", at(1))
+        # Two updates in the same second: the one written last is the latest.
+        update(on_track, "Same time, written first.", at(5))
+        update(on_track, "Same time, written second.", at(5))
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def tracker(workspace: Workspace) -> list[ActionRow]:
+    return list_action_rows(workspace=workspace, today=TODAY)
+
+
+def test_actions_come_by_plan_then_area_position_then_natural_ref(
+    tracker: list[ActionRow],
+) -> None:
+    assert [(row.plan, row.priority_area, row.ref) for row in tracker] == [
+        (TWELVE_WEEK, "MASH / Early Help", "1.2"),
+        (TWELVE_WEEK, "MASH / Early Help", "1.9"),
+        (TWELVE_WEEK, "MASH / Early Help", "1.10"),
+        (TWELVE_WEEK, "Quality of practice", "2.1"),
+        (TWELVE_WEEK, "", "X.1"),
+        (TWELVE_WEEK, "", "X.2"),
+        ("Overarching improvement plan", "Prevention", "P1"),
+    ]
+    assert [row.priority_area_position for row in tracker][:5] == [1, 1, 1, 2, -1]
+    assert tracker[4].priority_area_position == NO_PRIORITY_AREA_POSITION
+
+
+def test_rag_and_overdue_are_derived_on_the_day(tracker: list[ActionRow]) -> None:
+    by_ref = {row.ref: row for row in tracker}
+
+    assert (by_ref["1.9"].rag, by_ref["1.9"].overdue) == (ActionRag.RED, True)
+    assert (by_ref["1.10"].rag, by_ref["1.10"].overdue) == (ActionRag.GREEN, False)
+    assert (by_ref["1.2"].rag, by_ref["1.2"].overdue) == (ActionRag.BLUE, False)
+    assert by_ref["2.1"].rag is ActionRag.AMBER
+    assert by_ref["P1"].rag is ActionRag.RED
+    assert by_ref["X.1"].rag is ActionRag.AMBER  # the officer's override
+    assert by_ref["X.2"].rag is ActionRag.GREY  # an unknown override is ignored
+
+
+def test_the_same_action_is_not_overdue_before_its_due_date(workspace: Workspace) -> None:
+    rows = list_action_rows(workspace=workspace, today=dt.date(2017, 9, 30))
+    late = next(row for row in rows if row.ref == "1.9")
+
+    assert (late.rag, late.overdue) == (ActionRag.GREEN, False)
+
+
+def test_each_action_shows_its_latest_update(tracker: list[ActionRow]) -> None:
+    by_ref = {row.ref: row for row in tracker}
+
+    late = by_ref["1.9"]
+    assert late.latest_update == "Newest: waiting for the audit."
+    assert late.latest_update_by == "amy.smith"
+    assert late.latest_update_at == at(20)
+    assert late.latest_update_at is not None
+    assert late.latest_update_at.utcoffset() == dt.timedelta(0)
+    assert by_ref["1.10"].latest_update == "Same time, written second."
+    without = by_ref["2.1"]
+    assert (without.latest_update, without.latest_update_by, without.latest_update_at) == (
+        "",
+        "",
+        None,
+    )
+
+
+def test_rows_carry_the_action_fields(tracker: list[ActionRow]) -> None:
+    late = next(row for row in tracker if row.ref == "1.9")
+
+    assert late.lead == "Amy Smith-O’Neill"
+    assert late.due_date == dt.date(2017, 9, 30)
+    assert late.status is ActionStatus.ON_TRACK
+    assert late.progress == 40
+    assert late.description == "Action 1.9: review thresholds & <report> – “now”"
+    assert late.is_sample
+    assert next(row for row in tracker if row.ref == "2.1").lead == ""
+
+
+def test_the_tracker_is_one_query_however_many_actions(workspace: Workspace) -> None:
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    engine = workspace.database.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        rows = list_action_rows(workspace=workspace, today=TODAY)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+    assert len(rows) == 7
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+@pytest.mark.parametrize(
+    "refs",
+    [
+        ["1.1", "1.2", "1.9", "1.10", "1.11", "2.1", "10.1"],
+        ["CLA-1", "cla-2", "CLA-10"],
+        ["2", "2a", "2b", "10"],
+        ["", "A", "B"],
+    ],
+)
+def test_natural_order(refs: list[str]) -> None:
+    shuffled = random.Random(2017).sample(refs, k=len(refs))
+    assert sorted(shuffled, key=natural_key) == refs

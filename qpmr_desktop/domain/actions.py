@@ -59,6 +59,17 @@ _ACTION_RAG_LABELS = {
 }
 
 
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    COMPLETE = "complete"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
 class PlanEventKind(StrEnum):
     INTAKE = "intake"
     MEETING = "meeting"

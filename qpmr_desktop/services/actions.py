@@ -123,7 +123,7 @@ def _action_row(row: sa.Row[*tuple[Any, ...]], *, today: dt.date) -> ActionRow:
     )
 
 
-def _known_override(stored: str | None) -> ActionRag | None:
+def _known_override(stored: ActionRag | str | None) -> ActionRag | None:
     if not stored:
         return None
     try:

@@ -55,7 +55,7 @@ from typing import Any, Final, TypeVar, cast
 from sqlmodel import Session
 
 from qpmr_desktop import paths
-from qpmr_desktop.domain.actions import ActionStatus, DatePrecision, PlanEventKind
+from qpmr_desktop.domain.actions import ActionStatus, DatePrecision, PlanEventKind, PlanStatus
 from qpmr_desktop.domain.minutes import (
     AttendanceRole,
     AttendanceStatus,
@@ -89,6 +89,7 @@ from qpmr_desktop.storage.tables import (
     PriorityArea,
     Resolution,
     SupportingDocument,
+    Theme,
 )
 
 PEOPLE_FILE: Final = "people.toml"
@@ -267,7 +268,7 @@ class DemoPlan:
     description: str
     start_date: dt.date | None
     end_date: dt.date | None
-    status: str
+    status: PlanStatus
     areas: tuple[str, ...]
     actions: tuple[DemoAction, ...]
 
@@ -787,7 +788,7 @@ def _plan(entry: _Entry, people: Sequence[str], indicators: Sequence[str]) -> De
         description=entry.text("description", default="", blank=True),
         start_date=entry.optional_date("start"),
         end_date=entry.optional_date("end"),
-        status=entry.text("status", default="active"),
+        status=entry.choice("status", PlanStatus, default=PlanStatus.ACTIVE),
         areas=areas,
         actions=actions,
     )
@@ -1046,6 +1047,13 @@ def _insert_meeting(
 
 
 def _insert_indicators(session: Session, indicators: Sequence[DemoIndicator]) -> dict[str, int]:
+    # Themes take the order in which indicators.toml first names them: the
+    # council's own order (Start Well, Live Well, Age Well), not the alphabet's.
+    theme_names = list(dict.fromkeys(indicator.theme for indicator in indicators))
+    session.add_all(
+        Theme(name=name, position=position) for position, name in enumerate(theme_names)
+    )
+    session.flush()
     ids: dict[str, int] = {}
     for indicator in indicators:
         indicator_id = _saved_id(

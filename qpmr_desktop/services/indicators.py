@@ -1,7 +1,8 @@
 """Indicator use cases: the scorecard the Indicators tab and ``list indicators`` show.
 
 Contract of ``list_indicator_rows``:
-- every indicator that is not retired, ordered by theme, then by ref in
+- every indicator that is not retired, ordered by its theme's position (the
+  council's order: Start Well before Live Well), then by ref in
   natural order ("CLA-2" before "CLA-10");
 - its *latest period with a value* (a row that holds only a target for a future
   quarter does not count), that period's value and target formatted by the
@@ -43,7 +44,7 @@ from qpmr_desktop.domain.units import Unit, format_value, round_displayed
 from qpmr_desktop.services.read_models import IndicatorRow
 from qpmr_desktop.services.sorting import natural_key
 from qpmr_desktop.services.workspace import Workspace
-from qpmr_desktop.storage.tables import Indicator, IndicatorValue
+from qpmr_desktop.storage.tables import Indicator, IndicatorValue, Theme
 
 NO_VALUES_REASON = "No data: no figures have been entered for this indicator yet."
 
@@ -65,6 +66,7 @@ class _Definition:
     ref: str
     name: str
     theme: str
+    theme_position: int
     unit: Unit
     polarity: Polarity
     decimals: int
@@ -74,17 +76,22 @@ class _Definition:
 
 def list_indicator_rows(*, workspace: Workspace) -> list[IndicatorRow]:
     """The scorecard: one row per live indicator with its latest figures; see the module."""
-    definitions_query = sa.select(
-        col(Indicator.id),
-        col(Indicator.ref),
-        col(Indicator.name),
-        col(Indicator.theme),
-        col(Indicator.unit),
-        col(Indicator.polarity),
-        col(Indicator.decimals),
-        col(Indicator.tolerance),
-        col(Indicator.tolerance_kind),
-    ).where(col(Indicator.retired).is_(False))
+    definitions_query = (
+        sa.select(
+            col(Indicator.id),
+            col(Indicator.ref),
+            col(Indicator.name),
+            col(Indicator.theme),
+            col(Indicator.unit),
+            col(Indicator.polarity),
+            col(Indicator.decimals),
+            col(Indicator.tolerance),
+            col(Indicator.tolerance_kind),
+            col(Theme.position),
+        )
+        .join(Theme, col(Theme.name) == col(Indicator.theme))
+        .where(col(Indicator.retired).is_(False))
+    )
     # Rows without a value (future targets, suppressed figures) can be neither
     # the latest period nor a point of comparison, so they are not fetched.
     values_query = (
@@ -109,6 +116,7 @@ def list_indicator_rows(*, workspace: Workspace) -> list[IndicatorRow]:
                 ref=row.ref,
                 name=row.name,
                 theme=row.theme,
+                theme_position=row.position,
                 unit=Unit(row.unit),
                 polarity=Polarity(row.polarity),
                 decimals=row.decimals,
@@ -127,7 +135,7 @@ def list_indicator_rows(*, workspace: Workspace) -> list[IndicatorRow]:
                 is_sample=row.is_sample,
             )
 
-    definitions.sort(key=lambda d: (d.theme.casefold(), natural_key(d.ref)))
+    definitions.sort(key=lambda d: (d.theme_position, d.theme.casefold(), natural_key(d.ref)))
     return [_indicator_row(d, series.get(d.id, {})) for d in definitions]
 
 

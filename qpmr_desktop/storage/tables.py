@@ -21,9 +21,15 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, UTCDateTime
 
-from qpmr_desktop.domain.actions import ActionStatus, DatePrecision, PlanEventKind
+from qpmr_desktop.domain.actions import (
+    ActionRag,
+    ActionStatus,
+    DatePrecision,
+    PlanEventKind,
+    PlanStatus,
+)
 from qpmr_desktop.domain.minutes import (
     AttendanceRole,
     AttendanceStatus,
@@ -55,7 +61,9 @@ def _enum_column(enum_class: type[Enum], *, nullable: bool = False) -> Any:
 
 
 def _utc_column(*, nullable: bool = False) -> Any:
-    return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
+    # SQLModel's UTCDateTime refuses naive values and converts aware ones to UTC
+    # before storing; plain DateTime(timezone=True) on SQLite drops the offset.
+    return sa.Column(UTCDateTime(), nullable=nullable)
 
 
 def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Any:
@@ -217,7 +225,34 @@ class DeclarationOfInterest(SQLModel, table=True):
     version: int = 1
 
 
+# ------------------------------------------------------------------ settings
+
+
+class Setting(SQLModel, table=True):
+    """A setting that belongs to the database, not the user: the council's name, its logo.
+
+    Every key is declared once in the services layer with its type and default.
+    """
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True)
+    value: str = ""
+    version: int = 1
+
+
 # ------------------------------------------------------------------ indicators
+
+
+class Theme(SQLModel, table=True):
+    """An outcome theme ("Start Well"); ``position`` is the council's order in reports."""
+
+    __tablename__ = "theme"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    position: int = 0
+    version: int = 1
 
 
 class Indicator(SQLModel, table=True):
@@ -226,7 +261,10 @@ class Indicator(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(unique=True)
     name: str
-    theme: str = Field(index=True)
+    theme: str = Field(
+        sa_column_args=[sa.ForeignKey("theme.name", onupdate="CASCADE", ondelete="RESTRICT")],
+        index=True,
+    )
     unit: Unit = Field(sa_column=_enum_column(Unit))
     polarity: Polarity = Field(sa_column=_enum_column(Polarity))
     frequency: Frequency = Field(sa_column=_enum_column(Frequency))
@@ -286,7 +324,7 @@ class ImprovementPlan(SQLModel, table=True):
     description: str = ""
     start_date: dt.date | None = None
     end_date: dt.date | None = None
-    status: str = "active"
+    status: PlanStatus = Field(default=PlanStatus.ACTIVE, sa_column=_enum_column(PlanStatus))
     version: int = 1
 
 
@@ -314,7 +352,9 @@ class Action(SQLModel, table=True):
     due_date: dt.date | None = None
     status: ActionStatus = Field(sa_column=_enum_column(ActionStatus))
     progress: int = 0
-    rag_override: str | None = None
+    rag_override: ActionRag | None = Field(
+        default=None, sa_column=_enum_column(ActionRag, nullable=True)
+    )
     rag_override_reason: str = ""
     resolution_id: int | None = _fk("resolution.id", nullable=True, ondelete="SET NULL")
     is_sample: bool = False
@@ -330,7 +370,9 @@ class ActionIndicator(SQLModel, table=True):
         sa_column_args=[sa.ForeignKey("action.id", ondelete="CASCADE")], primary_key=True
     )
     indicator_id: int = Field(
-        sa_column_args=[sa.ForeignKey("indicator.id", ondelete="CASCADE")], primary_key=True
+        sa_column_args=[sa.ForeignKey("indicator.id", ondelete="CASCADE")],
+        primary_key=True,
+        index=True,  # "which actions evidence this indicator" searches by it
     )
 
 

@@ -42,6 +42,7 @@ from qpmr_desktop.storage.tables import (
     IndicatorValue,
     Meeting,
     PriorityArea,
+    Theme,
 )
 
 TITLE = "Quarterly Corporate Performance Monitoring Report – Quarter 1 2017/18"
@@ -94,6 +95,7 @@ def sample(tmp_path: Path) -> Sample:
                 session, AgendaItem(meeting_id=meeting, number="4", title=TITLE, position=4)
             )
             insert(session, AgendaItem(meeting_id=meeting, number="5", title=ODD_TITLE, position=5))
+            insert(session, Theme(name="Start Well", position=0))
             indicator = insert(
                 session,
                 Indicator(

@@ -69,7 +69,7 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
             due: dt.date | None = None,
             *,
             lead_id: int | None = None,
-            override: str | None = None,
+            override: ActionRag | None = None,
         ) -> int:
             row = Action(
                 plan_id=plan,
@@ -86,8 +86,8 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
             return insert(session, row)
 
         action(overarching, prevention, "P1", ActionStatus.OFF_TRACK)
-        action(twelve_week, None, "X.2", ActionStatus.NOT_STARTED, override="purple")
-        action(twelve_week, None, "X.1", ActionStatus.NOT_STARTED, override="amber")
+        action(twelve_week, None, "X.2", ActionStatus.NOT_STARTED)
+        action(twelve_week, None, "X.1", ActionStatus.NOT_STARTED, override=ActionRag.AMBER)
         action(twelve_week, quality, "2.1", ActionStatus.AT_RISK)
         on_track = action(twelve_week, mash, "1.10", ActionStatus.ON_TRACK, dt.date(2017, 12, 31))
         late = action(
@@ -140,7 +140,7 @@ def test_rag_and_overdue_are_derived_on_the_day(tracker: list[ActionRow]) -> Non
     assert by_ref["2.1"].rag is ActionRag.AMBER
     assert by_ref["P1"].rag is ActionRag.RED
     assert by_ref["X.1"].rag is ActionRag.AMBER  # the officer's override
-    assert by_ref["X.2"].rag is ActionRag.GREY  # an unknown override is ignored
+    assert by_ref["X.2"].rag is ActionRag.GREY  # no override: derived from the status
 
 
 def test_the_same_action_is_not_overdue_before_its_due_date(workspace: Workspace) -> None:

@@ -240,9 +240,32 @@ def _workspace(path: Path) -> Iterator[Workspace]:
 
 
 def _command_gui(*, database: Path | None, demo: bool) -> int:
+    problem = _no_screen_problem()
+    if problem is not None:
+        raise CommandError(problem)
     from qpmr_desktop.app import run_gui
 
     return run_gui(database=database, demo=demo)
+
+
+def _no_screen_problem() -> str | None:
+    """Why a window cannot open here, or None.
+
+    Without a display Qt aborts the whole process with a core dump and a
+    message about the xcb plugin; saying so plainly, with the way on, is kinder.
+    """
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return None
+    if os.environ.get("QT_QPA_PLATFORM"):  # an explicit choice is respected
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "there is no screen to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+        "Run it in a desktop session, or under a virtual screen: xvfb-run qpmr-desktop --demo "
+        "(Debian: apt-get install xvfb). Without a screen, "
+        "qpmr-desktop screenshot --tab indicators --out tab.png saves a picture of the window."
+    )
 
 
 def _command_demo(*, database: Path | None, force: bool) -> int:

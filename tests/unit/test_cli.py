@@ -621,6 +621,21 @@ def test_no_command_and_nothing_chosen_leaves_the_choice_to_the_gui(
     assert fake_app.made == [{"database": None, "demo": False}]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland check is Linux's")
+def test_without_a_screen_the_gui_says_so_instead_of_aborting(
+    capsys: pytest.CaptureFixture[str], fake_app: Calls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(variable, raising=False)
+
+    status, _, err = run(capsys, "--demo")
+
+    assert status == 1
+    assert "no screen" in err
+    assert "qpmr-desktop screenshot" in err
+    assert fake_app.made == []
+
+
 @pytest.mark.parametrize(
     ("text", "size"),
     [("1400x900", (1400, 900)), ("800X600", (800, 600)), (" 640 × 480 ", (640, 480))],

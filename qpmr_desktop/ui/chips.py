@@ -1,0 +1,183 @@
+"""Judgement chips: the colours of RAG, BRAG and lifecycle badges, and their delegate.
+
+Contract: colour is never the only signal. Every chip's display text already
+carries a shape and a word ("▲ Red", "■ Complete"), and models give the
+chip's colour as ``ForegroundRole``; ``ChipDelegate`` then draws the text as a
+small tinted pill, the shape in the chip colour and the word in the ordinary
+text colour, so the cell is still readable printed in greyscale and when the
+delegate is not used at all. Only the chip is coloured, never the whole cell.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from qpmr_desktop.domain.actions import ActionRag
+from qpmr_desktop.domain.minutes import MinutesStatus
+from qpmr_desktop.domain.performance import Rag
+
+# Dark enough to read as text on white and to stay apart in greyscale; the
+# shapes (● ◆ ▲ ■ ○) do the rest.
+GREEN = "#00703c"
+AMBER = "#b35c00"
+RED = "#c62828"
+BLUE = "#1d70b8"
+GREY = "#6f777b"
+
+RAG_COLOURS: dict[Rag, str] = {
+    Rag.GREEN: GREEN,
+    Rag.AMBER: AMBER,
+    Rag.RED: RED,
+    Rag.DATA_ONLY: GREY,
+    Rag.NO_DATA: GREY,
+}
+
+ACTION_RAG_COLOURS: dict[ActionRag, str] = {
+    ActionRag.BLUE: BLUE,
+    ActionRag.GREEN: GREEN,
+    ActionRag.AMBER: AMBER,
+    ActionRag.RED: RED,
+    ActionRag.GREY: GREY,
+}
+
+STATUS_COLOURS: dict[MinutesStatus, str] = {
+    MinutesStatus.DRAFT: AMBER,
+    MinutesStatus.CIRCULATED: BLUE,
+    MinutesStatus.APPROVED: GREEN,
+}
+
+_PADDING_X = 6
+_PADDING_Y = 2
+
+
+def rag_text(rag: Rag) -> str:
+    """``▲ Red``: the shape and the word of an indicator judgement."""
+    return f"{rag.symbol} {rag.label}"
+
+
+def action_rag_text(rag: ActionRag, *, overdue: bool) -> str:
+    """``■ Complete``, or ``▲ Overdue`` for an unfinished action past its due date."""
+    if overdue and rag is not ActionRag.BLUE:
+        return f"{ActionRag.RED.symbol} Overdue"
+    return f"{rag.symbol} {rag.label}"
+
+
+def tint(colour: str, strength: float = 0.12) -> str:
+    """``colour`` mixed into white: the background of a chip in rich text."""
+    base = QColor(colour)
+    channels = (base.red(), base.green(), base.blue())
+    mix = [round(255 - (255 - channel) * strength) for channel in channels]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+def badge_html(text: str, colour: str) -> str:
+    """A lifecycle or RAG badge for rich text (``text`` must already be escaped).
+
+    Qt's rich text draws no borders around inline text, so the chip is a tinted
+    background with the word in the chip colour.
+    """
+    return (
+        f'<span style="color: {colour}; background-color: {tint(colour)}; font-weight: 600;">'
+        f"&nbsp;{text}&nbsp;</span>"
+    )
+
+
+def chip_width(metrics: QFontMetrics, symbol: str, word: str) -> int:
+    """The width of a chip drawn by ``draw_chip`` with this font."""
+    symbol_width = metrics.horizontalAdvance(symbol + " ") if symbol else 0
+    # +2: advances are fractional, and a pixel short would elide the word.
+    return symbol_width + metrics.horizontalAdvance(word) + 2 * _PADDING_X + 2
+
+
+def draw_chip(
+    painter: QPainter,
+    *,
+    rect: QRectF,
+    font: QFont,
+    colour: QColor,
+    symbol: str,
+    word: str,
+    text_colour: QColor,
+) -> None:
+    """A tinted pill inside ``rect``: the shape in ``colour``, the word in ``text_colour``.
+
+    With no symbol (a lifecycle badge) the word itself takes the chip colour.
+    """
+    metrics = QFontMetrics(font)
+    height = min(rect.height(), metrics.height() + 2 * _PADDING_Y)
+    pill = QRectF(rect.left(), rect.center().y() - height / 2, rect.width(), height)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    tinted = QColor(colour)
+    tinted.setAlpha(28)
+    painter.setPen(QPen(colour, 1))
+    painter.setBrush(QColor("white"))
+    painter.drawRoundedRect(pill, height / 2, height / 2)
+    painter.setBrush(tinted)
+    painter.drawRoundedRect(pill, height / 2, height / 2)
+    painter.setFont(font)
+    text_rect = pill.adjusted(_PADDING_X, 0, -_PADDING_X, 0)
+    if symbol:
+        painter.setPen(colour)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, symbol)
+        text_rect.adjust(metrics.horizontalAdvance(symbol + " "), 0, 0, 0)
+        painter.setPen(text_colour)
+    else:
+        painter.setPen(colour)
+    elided = metrics.elidedText(word, Qt.TextElideMode.ElideRight, int(text_rect.width()))
+    painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, elided)
+    painter.restore()
+
+
+def draw_item_background(option: QStyleOptionViewItem, painter: QPainter) -> None:
+    """The style's cell background, selection and focus, without any text."""
+    opt = QStyleOptionViewItem(option)
+    opt.text = ""
+    widget = opt.widget
+    style = widget.style() if widget is not None else QApplication.style()
+    style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+
+
+class ChipDelegate(QStyledItemDelegate):
+    """Draws "▲ Red"-style display text as a pill: coloured shape, plain word.
+
+    Reads only ``DisplayRole`` and ``ForegroundRole`` through the index, so it
+    works on any model (and through any proxy) that follows the chip contract.
+    """
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        if not text or not isinstance(colour, QColor):
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        draw_item_background(opt, painter)
+        symbol, _, word = str(text).partition(" ")
+        cell = QRectF(opt.rect)
+        width = chip_width(QFontMetrics(opt.font), symbol, word)
+        draw_chip(
+            painter,
+            rect=QRectF(
+                cell.left() + 4, cell.top() + 1, min(width, cell.width() - 8), cell.height() - 2
+            ),
+            font=opt.font,
+            colour=colour,
+            symbol=symbol,
+            word=word,
+            text_colour=opt.palette.color(QPalette.ColorRole.Text),
+        )
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 2 * _PADDING_X + 8, max(size.height(), 22))

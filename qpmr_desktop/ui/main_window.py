@@ -1,0 +1,301 @@
+"""The main window: menus, the three tabs over the open workspace, and the status bar.
+
+Contract:
+- ``MainWindow`` is given an open ``Workspace`` and owns it from then on: it
+  closes it when another database replaces it and when the window closes.
+- The title names the database ("QPMR Desktop — demo.qpmr"); the status bar
+  says which database, where it is, and who is working.
+- The current tab's data loads before the window is shown; every other tab
+  loads the first time it is shown. Switching database resets every tab's
+  models and clears the undo stack (its commands belong to the old file).
+- Edit ▸ Undo / Redo are wired to ``undo_stack`` and are disabled while it
+  has nothing to undo or redo; editing commands arrive with later issues.
+- Geometry, splitters and column layout are kept in ``WindowState`` (apart
+  from preferences) unless ``remember_layout`` is False (screenshots, tests).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
+
+from qpmr_desktop import __version__
+from qpmr_desktop.services.workspace import Workspace, WorkspaceOpenError, open_workspace
+from qpmr_desktop.ui.actions_tab import ActionsTab
+from qpmr_desktop.ui.database_dialogs import ask_existing_database_path, ask_new_database_path
+from qpmr_desktop.ui.indicators_tab import IndicatorsTab
+from qpmr_desktop.ui.minutes_tab import MinutesTab
+from qpmr_desktop.ui.settings import RecentDatabases, WindowState
+from qpmr_desktop.ui.workspace_tab import WorkspaceTab
+
+APP_TITLE = "QPMR Desktop"
+TAB_KEYS = ("indicators", "minutes", "actions")
+
+ABOUT_TEXT = (
+    "<h3>QPMR Desktop {version}</h3>"
+    "<p>Minutes, quarterly performance indicators and improvement-plan actions "
+    "for a council's performance committee.</p>"
+    "<p>The clerk drafts and prints the minutes of each agenda item; officers "
+    "report indicator values and update the actions they own; the committee "
+    "receives the papers. Everything lives in one database file on this "
+    "computer, or on a shared server.</p>"
+)
+
+
+def location_text(path: Path) -> str:
+    """The status bar's "demo.qpmr · local file · /full/path/demo.qpmr"."""
+    return f"{path.name} · local file · {path}"
+
+
+class MainWindow(QMainWindow):
+    """The application window; see the module contract."""
+
+    database_opened = Signal(Path)
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        recent: RecentDatabases | None = None,
+        window_state: WindowState | None = None,
+        remember_layout: bool = True,
+        initial_tab: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._workspace = workspace
+        self._recent = recent if recent is not None else RecentDatabases()
+        self._window_state = window_state if window_state is not None else WindowState()
+        self._remember_layout = remember_layout
+        self.undo_stack = QUndoStack(self)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("main_tabs")
+        self.tabs.setDocumentMode(True)
+        self._tabs: dict[str, WorkspaceTab] = {}
+        tabs: tuple[WorkspaceTab, ...] = (IndicatorsTab(self), MinutesTab(self), ActionsTab(self))
+        for tab in tabs:
+            self._tabs[tab.key] = tab
+            self.tabs.addTab(tab, tab.title)
+
+        self.setCentralWidget(self.tabs)
+
+        self.location_label = QLabel(self)
+        self.location_label.setObjectName("status_location")
+        self.location_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.user_label = QLabel(self)
+        self.user_label.setObjectName("status_user")
+        self.statusBar().addWidget(self.location_label, 1)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self._build_menus()
+        self.resize(1280, 800)
+        if remember_layout:
+            self._restore_layout()
+        if initial_tab is not None:
+            self.set_current_tab(initial_tab)
+
+        for tab in self._tabs.values():
+            tab.set_workspace(workspace)
+        self._show_workspace_facts()
+        self.current_tab().ensure_loaded()
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+    # ------------------------------------------------------------ our API
+
+    @property
+    def workspace(self) -> Workspace:
+        return self._workspace
+
+    def tab(self, key: str) -> WorkspaceTab:
+        """The tab called ``key`` ("indicators", "minutes" or "actions")."""
+        return self._tabs[key]
+
+    def current_tab(self) -> WorkspaceTab:
+        widget = self.tabs.currentWidget()
+        assert isinstance(widget, WorkspaceTab)
+        return widget
+
+    def set_current_tab(self, key: str) -> None:
+        if key not in self._tabs:
+            raise ValueError(f"Unknown tab {key!r}: choose one of {', '.join(TAB_KEYS)}.")
+        self.tabs.setCurrentWidget(self._tabs[key])
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        """Show ``workspace`` instead of the current one, which is closed."""
+        old = self._workspace
+        self._workspace = workspace
+        self.undo_stack.clear()
+        for tab in self._tabs.values():
+            tab.set_workspace(workspace)
+        self.current_tab().ensure_loaded()
+        self._show_workspace_facts()
+        if old is not workspace:
+            old.close()
+        self.database_opened.emit(workspace.path)
+
+    def open_database(self, path: Path, *, create: bool = False) -> bool:
+        """Open (or create) the database at ``path`` and switch to it; False on failure."""
+        try:
+            workspace = open_workspace(path, create=create)
+        except WorkspaceOpenError as error:
+            QMessageBox.warning(
+                self,
+                "Could Not Open the Database — QPMR Desktop",
+                f"{error}\n\nThe file has been left as it was, and "
+                f"{self._workspace.path.name} is still open.",
+            )
+            return False
+        self._recent.add(workspace.path)
+        self.set_workspace(workspace)
+        return True
+
+    # ------------------------------------------------------------ Qt overrides
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._remember_layout:
+            self._save_layout()
+        self._workspace.close()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------ slots
+
+    def _on_tabs_current_changed(self) -> None:
+        self.current_tab().ensure_loaded()
+
+    def _on_new_database_triggered(self) -> None:
+        path = ask_new_database_path(self)
+        if path is not None:
+            self.open_database(path, create=True)
+
+    def _on_open_database_triggered(self) -> None:
+        path = ask_existing_database_path(self)
+        if path is not None:
+            self.open_database(path)
+
+    def _on_recent_menu_about_to_show(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        paths = self._recent.existing()
+        for number, path in enumerate(paths, start=1):
+            name = path.name.replace("&", "&&")  # a literal "&", not a mnemonic
+            action = menu.addAction(f"&{number} {name}" if number < 10 else name)
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.setEnabled(path != self._workspace.path.resolve())
+            action.triggered.connect(lambda _checked=False, p=path: self.open_database(p))
+        if not paths:
+            empty = menu.addAction("No recent databases")
+            empty.setEnabled(False)
+        menu.addSeparator()
+        clear = menu.addAction("Clear Menu")
+        clear.setEnabled(bool(paths))
+        clear.triggered.connect(self._recent.clear)
+
+    def _on_find_triggered(self) -> None:
+        self.current_tab().focus_filter()
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(self, f"About {APP_TITLE}", ABOUT_TEXT.format(version=__version__))
+
+    # ------------------------------------------------------------ internals
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.setObjectName("menu_file")
+        self.new_action = self._add_action(
+            file_menu, "&New Database…", "action_new_database", QKeySequence.StandardKey.New
+        )
+        self.new_action.triggered.connect(self._on_new_database_triggered)
+        self.open_action = self._add_action(
+            file_menu, "&Open Database…", "action_open_database", QKeySequence.StandardKey.Open
+        )
+        self.open_action.triggered.connect(self._on_open_database_triggered)
+        self.recent_menu = QMenu("Open &Recent", file_menu)
+        self.recent_menu.setObjectName("menu_recent")
+        self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        self.quit_action = self._add_action(
+            file_menu, "&Quit", "action_quit", QKeySequence.StandardKey.Quit
+        )
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.setObjectName("menu_edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setObjectName("action_undo")
+        self.undo_action.setShortcuts(_shortcuts("Ctrl+Z", QKeySequence.StandardKey.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setObjectName("action_redo")
+        self.redo_action.setShortcuts(_shortcuts("Ctrl+Shift+Z", QKeySequence.StandardKey.Redo))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.find_action = self._add_action(
+            edit_menu, "&Filter…", "action_find", QKeySequence.StandardKey.Find
+        )
+        self.find_action.setStatusTip("Move to the current tab's filter box")
+        self.find_action.triggered.connect(self._on_find_triggered)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.setObjectName("menu_help")
+        self.about_action = self._add_action(help_menu, f"&About {APP_TITLE}", "action_about")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self._on_about_triggered)
+
+    def _add_action(
+        self,
+        menu: QMenu,
+        text: str,
+        name: str,
+        shortcut: QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        menu.addAction(action)
+        return action
+
+    def _show_workspace_facts(self) -> None:
+        path = self._workspace.path
+        self.setWindowTitle(f"{APP_TITLE} — {path.name}")
+        self.setWindowFilePath(str(path))
+        self.location_label.setText(location_text(path))
+        self.location_label.setToolTip(html.escape(str(path)))
+        self.user_label.setText(f"User: {self._workspace.user}")
+
+    def _restore_layout(self) -> None:
+        state = self._window_state
+        geometry = state.load("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        current = state.load_text("current_tab")
+        if current in self._tabs:
+            self.tabs.setCurrentWidget(self._tabs[current])
+        for tab in self._tabs.values():
+            tab.restore_state(state)
+
+    def _save_layout(self) -> None:
+        state = self._window_state
+        state.save("geometry", self.saveGeometry())
+        state.save_text("current_tab", self.current_tab().key)
+        for tab in self._tabs.values():
+            tab.save_state(state)
+        state.sync()
+
+
+def _shortcuts(preferred: str, standard: QKeySequence.StandardKey) -> list[QKeySequence]:
+    """``preferred`` first, then the platform's own bindings for ``standard``, once each."""
+    keys = [QKeySequence(preferred)]
+    for key in QKeySequence.keyBindings(standard):
+        if key not in keys:
+            keys.append(key)
+    return keys

@@ -1,0 +1,470 @@
+"""The Minutes tab's tree: meeting → agenda item → section → point, and resolutions.
+
+Contract:
+- ``MinutesTreeModel`` reads through a ``MinutesSource`` (the services, or a
+  hand-written fake in tests). Meetings load on ``set_source``/``reload``; a
+  meeting's agenda items and an item's minutes load lazily, the first time a
+  view asks (``canFetchMore``/``fetchMore``), and are inserted with
+  ``beginInsertRows``. ``data()`` never touches the database.
+- Under an agenda item come its sections in order (a section without a
+  heading reads "(introduction)"), each with its points, then the item's
+  resolutions.
+- Indexes carry a node id (``internalId``) looked up in a dictionary that owns
+  the nodes. Unlike ``internalPointer`` this cannot dangle when Python
+  collects a node, and an id is never reused, not even after a reload.
+- ``ItemRole.KIND`` gives the ``NodeKind``, ``ItemRole.ROW`` the read model
+  behind a node and ``ItemRole.ID`` its id.
+- ``MinutesFilterProxy`` filters the *loaded* nodes by words, recursively, so
+  a matching point keeps its item and meeting visible.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from itertools import count
+from typing import Any, Protocol, overload
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont
+
+from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
+from qpmr_desktop.services import minutes as minutes_service
+from qpmr_desktop.services.read_models import (
+    AgendaItemSummary,
+    ItemMinutes,
+    MeetingSummary,
+    PointView,
+    ResolutionView,
+    SectionView,
+)
+from qpmr_desktop.services.workspace import Workspace
+from qpmr_desktop.ui.formatting import clock_time, elide, long_date, short_date
+from qpmr_desktop.ui.roles import ItemRole
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()
+_ELIDE_AT = 110  # characters of a point shown in the tree; the tooltip has the rest
+
+
+class NodeKind(StrEnum):
+    MEETING = "meeting"
+    ITEM = "item"
+    SECTION = "section"
+    POINT = "point"
+    RESOLUTION = "resolution"
+
+
+Payload = MeetingSummary | AgendaItemSummary | SectionView | PointView | ResolutionView
+
+
+class MinutesSource(Protocol):
+    """Where the tree's data comes from: three reads, each one short unit of work."""
+
+    def meetings(self) -> Sequence[MeetingSummary]: ...
+
+    def agenda_items(self, meeting_id: MeetingId) -> Sequence[AgendaItemSummary]: ...
+
+    def item_minutes(self, item_id: AgendaItemId) -> ItemMinutes: ...
+
+
+class WorkspaceMinutesSource:
+    """A ``MinutesSource`` over an open workspace, through ``services.minutes``."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self._workspace = workspace
+
+    def meetings(self) -> Sequence[MeetingSummary]:
+        return minutes_service.list_meetings(workspace=self._workspace)
+
+    def agenda_items(self, meeting_id: MeetingId) -> Sequence[AgendaItemSummary]:
+        return minutes_service.list_agenda_items(workspace=self._workspace, meeting_id=meeting_id)
+
+    def item_minutes(self, item_id: AgendaItemId) -> ItemMinutes:
+        return minutes_service.get_item_minutes(workspace=self._workspace, item_id=item_id)
+
+
+@dataclass(eq=False)
+class _Node:
+    """One row of the tree. The model's ``_nodes`` dictionary owns every node."""
+
+    node_id: int
+    kind: NodeKind | None  # None only for the invisible root
+    payload: Payload | None
+    parent: _Node | None
+    row: int
+    children: list[_Node] = field(default_factory=list)
+    fetched: bool = True  # False while a meeting's or an item's children are not loaded
+    minutes: ItemMinutes | None = None  # an item's minutes, once loaded
+    first_section: bool = False
+
+
+def item_label(number: str, title: str) -> str:
+    """An item as listed: the agenda number, a full stop, the title ("4. Quarterly …")."""
+    number = number.strip()
+    if not number:
+        return title
+    return f"{number} {title}" if number.endswith((".", ")")) else f"{number}. {title}"
+
+
+def meeting_title(meeting: MeetingSummary) -> str:
+    """A meeting without its lifecycle badge: "19 Sep 2017 — Cabinet Committee on …"."""
+    return f"{short_date(meeting.date)} — {meeting.committee}"
+
+
+def meeting_badge(meeting: MeetingSummary) -> str:
+    """The lifecycle of a meeting's minutes as its badge reads: "DRAFT"."""
+    return meeting.status.label.upper()
+
+
+def meeting_label(meeting: MeetingSummary) -> str:
+    """A meeting as the tree lists it: "19 Sep 2017 — Cabinet Committee on … — DRAFT"."""
+    return f"{meeting_title(meeting)} — {meeting_badge(meeting)}"
+
+
+def section_label(section: SectionView, *, first: bool) -> str:
+    if section.heading:
+        return section.heading
+    return "(introduction)" if first else "(no heading)"
+
+
+def resolution_label(resolution: ResolutionView) -> str:
+    parts = " ".join(f"{label} {text}" for label, text in resolution.parts)
+    return " ".join(f"{resolution.label}: {resolution.text} {parts}".split())
+
+
+def _rich_tooltip(text: str) -> str:
+    # Rich text so Qt wraps a long paragraph instead of showing one huge line.
+    return f"<p>{html.escape(text)}</p>"
+
+
+def _display(node: _Node) -> str:
+    payload = node.payload
+    match payload:
+        case MeetingSummary():
+            return meeting_label(payload)
+        case AgendaItemSummary():
+            return item_label(payload.number, payload.title)
+        case SectionView():
+            return section_label(payload, first=node.first_section)
+        case PointView():
+            return f"[{payload.kind.label}] {elide(payload.text, _ELIDE_AT)}"
+        case ResolutionView():
+            return elide(resolution_label(payload), _ELIDE_AT)
+    return ""
+
+
+def _tooltip(node: _Node) -> str | None:
+    payload = node.payload
+    match payload:
+        case MeetingSummary():
+            when = long_date(payload.date)
+            if payload.start_time is not None:
+                when += f" at {clock_time(payload.start_time)}"
+            venue = f", {payload.venue}" if payload.venue else ""
+            return f"{payload.committee}\n{when}{venue}\nMinutes: {payload.status.label}"
+        case AgendaItemSummary():
+            return item_label(payload.number, payload.title)
+        case PointView():
+            return _rich_tooltip(f"[{payload.kind.label}] {payload.text}")
+        case ResolutionView():
+            return _rich_tooltip(resolution_label(payload))
+    return None
+
+
+def _search_text(node: _Node) -> str:
+    payload = node.payload
+    match payload:
+        case MeetingSummary():
+            return f"{meeting_label(payload)} {payload.venue}"
+        case AgendaItemSummary():
+            return item_label(payload.number, payload.title)
+        case SectionView():
+            return payload.heading or ""
+        case PointView():
+            return f"{payload.kind.label} {payload.text}"
+        case ResolutionView():
+            return resolution_label(payload)
+    return ""
+
+
+_BOLD = QFont()
+_BOLD.setBold(True)
+
+
+class MinutesTreeModel(QAbstractItemModel):
+    """The minutes of every meeting as a lazily loaded tree; see the module contract."""
+
+    loading_failed = Signal(str)  # a message for a person: a row vanished meanwhile
+
+    def __init__(self, source: MinutesSource | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._ids = count(1)
+        self._root = _Node(node_id=0, kind=None, payload=None, parent=None, row=0)
+        self._nodes: dict[int, _Node] = {0: self._root}
+        self._role_getters: dict[int, Callable[[_Node], Any]] = {
+            Qt.ItemDataRole.DisplayRole: _display,
+            Qt.ItemDataRole.ToolTipRole: _tooltip,
+            Qt.ItemDataRole.FontRole: self._font,
+            ItemRole.KIND: lambda node: node.kind,
+            ItemRole.ROW: lambda node: node.payload,
+            ItemRole.ID: lambda node: getattr(node.payload, "id", None),
+        }
+        if source is not None:
+            self._load_meetings()
+
+    # ------------------------------------------------------------ our API
+
+    def set_source(self, source: MinutesSource | None) -> None:
+        """Show the minutes from ``source`` (None: nothing): a full reload."""
+        self._source = source
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        # Ids keep counting across reloads, so a stale index can never name a new node.
+        self._root = _Node(node_id=0, kind=None, payload=None, parent=None, row=0)
+        self._nodes = {0: self._root}
+        if self._source is not None:
+            self._load_meetings()
+        self.endResetModel()
+
+    def kind(self, index: AnyIndex) -> NodeKind | None:
+        return self._node(index).kind if index.isValid() else None
+
+    def search_text(self, row: int, parent: AnyIndex) -> str:
+        """The text the filter proxy searches for the node at ``row`` under ``parent``."""
+        return _search_text(self._node(parent).children[row])
+
+    def is_fetched(self, index: AnyIndex) -> bool:
+        """Whether the children under ``index`` are loaded (always, for sections and points)."""
+        return self._node(index).fetched
+
+    def meeting(self, index: AnyIndex) -> MeetingSummary | None:
+        """The meeting that ``index`` belongs to."""
+        node = self._ancestor(index, NodeKind.MEETING)
+        return (
+            node.payload if node is not None and isinstance(node.payload, MeetingSummary) else None
+        )
+
+    def item_minutes(self, index: AnyIndex) -> ItemMinutes | None:
+        """The minutes of the agenda item at or above ``index``, loading them if needed."""
+        node = self._ancestor(index, NodeKind.ITEM)
+        if node is None:
+            return None
+        if not node.fetched:
+            self.fetchMore(self.createIndex(node.row, 0, node.node_id))
+        return node.minutes
+
+    def item_index(self, item_id: AgendaItemId) -> QModelIndex:
+        """The index of a loaded agenda item, found by id (invalid when not loaded)."""
+        for node in self._nodes.values():
+            if (
+                node.kind is NodeKind.ITEM
+                and isinstance(node.payload, AgendaItemSummary)
+                and node.payload.id == item_id
+            ):
+                return self.createIndex(node.row, 0, node.node_id)
+        return QModelIndex()
+
+    # ------------------------------------------------------------ Qt overrides
+
+    def index(self, row: int, column: int, parent: AnyIndex = _NO_PARENT) -> QModelIndex:
+        if column != 0 or row < 0:
+            return QModelIndex()
+        if parent.isValid() and parent.column() != 0:
+            return QModelIndex()
+        children = self._node(parent).children
+        if row >= len(children):
+            return QModelIndex()
+        return self.createIndex(row, column, children[row].node_id)
+
+    @overload
+    def parent(self) -> QObject | None: ...
+    @overload
+    def parent(self, child: AnyIndex) -> QModelIndex: ...
+    def parent(self, child: AnyIndex | None = None) -> QObject | QModelIndex | None:
+        if child is None:
+            return super().parent()
+        if not child.isValid():
+            return QModelIndex()
+        up = self._node(child).parent
+        if up is None or up is self._root:
+            return QModelIndex()
+        return self.createIndex(up.row, 0, up.node_id)
+
+    def rowCount(self, parent: AnyIndex = _NO_PARENT) -> int:
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: AnyIndex = _NO_PARENT) -> int:  # noqa: ARG002 - Qt's signature
+        return 1
+
+    def hasChildren(self, parent: AnyIndex = _NO_PARENT) -> bool:
+        if parent.isValid() and parent.column() != 0:
+            return False
+        node = self._node(parent)
+        if node.fetched:
+            return bool(node.children)
+        if isinstance(node.payload, MeetingSummary):
+            return node.payload.item_count > 0
+        return True  # an item's minutes are not loaded yet: offer to expand
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        if parent.isValid() and parent.column() != 0:
+            return False
+        return not self._node(parent).fetched
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if parent.isValid() and parent.column() != 0:
+            return
+        node = self._node(parent)
+        if node.fetched or self._source is None:
+            return
+        # Mark first: views ask canFetchMore again while rows are being inserted.
+        node.fetched = True
+        try:
+            children = self._load_children(node)
+        except LookupError as error:
+            self.loading_failed.emit(str(error))
+            return
+        if not children:
+            return
+        self.beginInsertRows(parent, 0, len(children) - 1)
+        node.children = children
+        self.endInsertRows()
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        getter = self._role_getters.get(role)
+        return None if getter is None else getter(self._node(index))
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+        if self._node(index).kind is NodeKind.POINT:
+            flags |= Qt.ItemFlag.ItemNeverHasChildren
+        return flags
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            section == 0
+            and orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
+            return "Minutes"
+        return None
+
+    # ------------------------------------------------------------ internals
+
+    def _node(self, index: AnyIndex) -> _Node:
+        if not index.isValid():
+            return self._root
+        return self._nodes[index.internalId()]
+
+    def _ancestor(self, index: AnyIndex, kind: NodeKind) -> _Node | None:
+        node: _Node | None = self._node(index) if index.isValid() else None
+        while node is not None and node.kind is not kind:
+            node = node.parent
+        return node
+
+    @staticmethod
+    def _font(node: _Node) -> QFont | None:
+        return _BOLD if node.kind in {NodeKind.MEETING, NodeKind.RESOLUTION} else None
+
+    def _load_meetings(self) -> None:
+        assert self._source is not None
+        self._root.children = self._make_children(
+            self._root, NodeKind.MEETING, self._source.meetings()
+        )
+
+    def _load_children(self, node: _Node) -> list[_Node]:
+        assert self._source is not None
+        payload = node.payload
+        if isinstance(payload, MeetingSummary):
+            items = self._source.agenda_items(payload.id)
+            return self._make_children(node, NodeKind.ITEM, items)
+        if isinstance(payload, AgendaItemSummary):
+            minutes = self._source.item_minutes(payload.id)
+            node.minutes = minutes
+            children = self._make_children(node, NodeKind.SECTION, minutes.sections)
+            for section_node, section in zip(children, minutes.sections, strict=True):
+                section_node.children = self._make_children(
+                    section_node, NodeKind.POINT, section.points
+                )
+            if children:
+                children[0].first_section = True
+            resolutions = self._make_children(node, NodeKind.RESOLUTION, minutes.resolutions)
+            for offset, resolution_node in enumerate(resolutions, start=len(children)):
+                resolution_node.row = offset
+            return children + resolutions
+        return []
+
+    def _make_children(
+        self, parent: _Node, kind: NodeKind, payloads: Sequence[Payload]
+    ) -> list[_Node]:
+        lazy = kind in {NodeKind.MEETING, NodeKind.ITEM}
+        children = []
+        for row, payload in enumerate(payloads):
+            node = _Node(
+                node_id=next(self._ids),
+                kind=kind,
+                payload=payload,
+                parent=parent,
+                row=row,
+                fetched=not lazy,
+            )
+            self._nodes[node.node_id] = node
+            children.append(node)
+        return children
+
+
+class MinutesFilterProxy(QSortFilterProxyModel):
+    """Keeps the loaded nodes whose text holds every typed word, with their ancestors.
+
+    Filtering is recursive (a matching point keeps its item and meeting) and a
+    matching meeting or item keeps all its children. Nodes that are not loaded
+    yet are not searched: searching would otherwise load every item's minutes.
+    """
+
+    def __init__(self, source: MinutesTreeModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tree = source
+        self._words: tuple[str, ...] = ()
+        self.setRecursiveFilteringEnabled(True)
+        self.setAutoAcceptChildRows(True)
+        self.setSourceModel(source)
+
+    @property
+    def filter_text(self) -> str:
+        return " ".join(self._words)
+
+    def set_filter_text(self, text: str) -> None:
+        words = tuple(text.casefold().split())
+        if words == self._words:
+            return
+        self.beginFilterChange()
+        self._words = words
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if not self._words:
+            return True
+        text = self._tree.search_text(source_row, source_parent).casefold()
+        return all(word in text for word in self._words)

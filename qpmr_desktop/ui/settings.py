@@ -1,0 +1,80 @@
+"""What the app remembers between runs, declared once: recent databases and window state.
+
+Contract: QSettings is the store (the application and organisation names set
+in ``app.run_gui`` choose the file). Saved window state (geometry, splitter
+positions, column widths and sort order) lives under ``window_state/`` and the
+recent-databases list under ``recent/``, apart from the user's preferences
+(``preferences/``, arriving with a later issue), so resetting the layout can
+never lose a preference. Every key is named here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+RECENT_DATABASES_KEY = "recent/databases"
+WINDOW_STATE_GROUP = "window_state"
+MAX_RECENT = 8
+
+
+class RecentDatabases:
+    """The databases opened most recently, newest first, as absolute paths."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings if settings is not None else QSettings()
+
+    def paths(self) -> list[Path]:
+        stored = self._settings.value(RECENT_DATABASES_KEY, [], type=list)
+        if not isinstance(stored, list):  # an ini file may hold a single path as text
+            stored = [stored] if stored else []
+        return [Path(str(text)) for text in stored if text]
+
+    def existing(self) -> list[Path]:
+        return [path for path in self.paths() if path.is_file()]
+
+    def last_existing(self) -> Path | None:
+        """The newest database that is still there, or None."""
+        existing = self.existing()
+        return existing[0] if existing else None
+
+    def add(self, path: Path) -> None:
+        path = path.resolve()
+        paths = [path, *(p for p in self.paths() if p != path)][:MAX_RECENT]
+        self._store(paths)
+
+    def remove(self, path: Path) -> None:
+        path = path.resolve()
+        self._store([p for p in self.paths() if p != path])
+
+    def clear(self) -> None:
+        self._store([])
+
+    def _store(self, paths: list[Path]) -> None:
+        self._settings.setValue(RECENT_DATABASES_KEY, [str(p) for p in paths])
+        self._settings.sync()
+
+
+class WindowState:
+    """Saved layout blobs (``saveGeometry``/``saveState`` results) by name."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings if settings is not None else QSettings()
+
+    def load(self, name: str) -> QByteArray | None:
+        value = self._settings.value(f"{WINDOW_STATE_GROUP}/{name}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def save(self, name: str, blob: QByteArray) -> None:
+        self._settings.setValue(f"{WINDOW_STATE_GROUP}/{name}", blob)
+
+    def load_text(self, name: str) -> str | None:
+        value = self._settings.value(f"{WINDOW_STATE_GROUP}/{name}")
+        return value if isinstance(value, str) else None
+
+    def save_text(self, name: str, text: str) -> None:
+        self._settings.setValue(f"{WINDOW_STATE_GROUP}/{name}", text)
+
+    def sync(self) -> None:
+        self._settings.sync()

@@ -1,0 +1,78 @@
+"""Chips and badges are drawn in their colour, and never by colour alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QTableView, QTreeView
+from pytestqt.qtbot import QtBot
+
+from qpmr_desktop.domain.actions import ActionRag
+from qpmr_desktop.domain.performance import Rag
+from qpmr_desktop.services.read_models import IndicatorRow
+from qpmr_desktop.ui.chips import (
+    RAG_COLOURS,
+    STATUS_COLOURS,
+    ChipDelegate,
+    action_rag_text,
+    rag_text,
+    tint,
+)
+from qpmr_desktop.ui.indicator_model import IndicatorTableModel
+from qpmr_desktop.ui.minutes_delegate import MinutesTreeDelegate
+from qpmr_desktop.ui.minutes_model import MinutesTreeModel
+from tests.gui.conftest import SEED_MEETING, FakeMinutesSource
+
+
+def colours_in(image: QImage) -> set[int]:
+    return {
+        image.pixelColor(x, y).rgb() for x in range(image.width()) for y in range(image.height())
+    }
+
+
+def test_every_judgement_has_a_shape_and_a_word() -> None:
+    assert [rag_text(rag) for rag in Rag] == [
+        "● Green",
+        "◆ Amber",
+        "▲ Red",
+        "○ Data only",
+        "○ No data",
+    ]
+    assert action_rag_text(ActionRag.BLUE, overdue=True) == "■ Complete"
+    assert action_rag_text(ActionRag.AMBER, overdue=True) == "▲ Overdue"
+    assert action_rag_text(ActionRag.GREY, overdue=False) == "○ Not started"
+
+
+def test_tint_mixes_the_colour_into_white() -> None:
+    assert tint("#000000", 0.5) == "#808080"
+    assert tint("#ffffff") == "#ffffff"
+
+
+def test_the_chip_delegate_draws_the_rag_colour(
+    qtbot: QtBot, indicator_rows: list[IndicatorRow], tmp_path: Path
+) -> None:
+    model = IndicatorTableModel()
+    model.set_rows(indicator_rows[:1])  # one red row
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    rag_column = model.column_of("rag")
+    view.setItemDelegateForColumn(rag_column, ChipDelegate(view))
+    view.resize(1000, 120)
+    view.setColumnWidth(rag_column, 120)
+    image = view.grab().toImage()
+    assert QColor(RAG_COLOURS[Rag.RED]).rgb() in colours_in(image)
+
+
+def test_the_tree_draws_the_lifecycle_badge(
+    qtbot: QtBot, minutes_source: FakeMinutesSource
+) -> None:
+    model = MinutesTreeModel(minutes_source)
+    view = QTreeView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegate(MinutesTreeDelegate(view))
+    view.resize(260, 80)  # narrow: the committee's name is elided, not the badge
+    image = view.grab().toImage()
+    assert QColor(STATUS_COLOURS[SEED_MEETING.status]).rgb() in colours_in(image)

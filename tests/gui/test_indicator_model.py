@@ -1,0 +1,224 @@
+"""IndicatorTableModel and IndicatorFilterProxy: cells, roles, filtering and sorting."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+from pytestqt.qtbot import QtBot
+
+from qpmr_desktop.services.read_models import IndicatorRow
+from qpmr_desktop.ui.chips import RAG_COLOURS
+from qpmr_desktop.ui.indicator_model import (
+    SAMPLE_TOOLTIP,
+    IndicatorFilterProxy,
+    IndicatorTableModel,
+)
+from qpmr_desktop.ui.roles import ItemRole
+from tests.gui.conftest import ModelChecker
+
+Display = Qt.ItemDataRole.DisplayRole
+ToolTip = Qt.ItemDataRole.ToolTipRole
+
+
+@pytest.fixture
+def model(indicator_rows: list[IndicatorRow]) -> IndicatorTableModel:
+    model = IndicatorTableModel()
+    model.set_rows(indicator_rows)
+    return model
+
+
+@pytest.fixture
+def proxy(model: IndicatorTableModel) -> IndicatorFilterProxy:
+    return IndicatorFilterProxy(model)
+
+
+def cell(model: IndicatorTableModel, row: int, key: str, role: int = Display) -> object:
+    return model.data(model.index(row, model.column_of(key)), role)
+
+
+def refs(proxy: IndicatorFilterProxy) -> list[str]:
+    return [proxy.index(row, 0).data() for row in range(proxy.rowCount())]
+
+
+def test_the_model_and_proxy_pass_the_model_tester(
+    qtmodeltester: ModelChecker, model: IndicatorTableModel, proxy: IndicatorFilterProxy
+) -> None:
+    qtmodeltester.check(model)
+    qtmodeltester.check(proxy)
+    proxy.set_filter_text("care")
+    qtmodeltester.check(proxy)
+    proxy.sort(model.column_of("value"), Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(proxy)
+
+
+def test_an_empty_model_passes_the_model_tester(qtmodeltester: ModelChecker) -> None:
+    model = IndicatorTableModel()
+    qtmodeltester.check(model)
+    assert model.rowCount() == 0
+    assert model.columnCount() == 9
+
+
+def test_headers_name_every_column(model: IndicatorTableModel) -> None:
+    headers = [
+        model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())
+    ]
+    assert headers == [
+        "Ref",
+        "Indicator",
+        "Theme",
+        "Latest period",
+        "Value",
+        "Target",
+        "RAG",
+        "Direction",
+        "Data",
+    ]
+    assert model.headerData(0, Qt.Orientation.Vertical) is None
+    assert model.headerData(99, Qt.Orientation.Horizontal) is None
+    assert "▲ Red" in model.headerData(model.column_of("rag"), Qt.Orientation.Horizontal, ToolTip)
+
+
+def test_cells_show_the_read_model_formatted(model: IndicatorTableModel) -> None:
+    assert cell(model, 0, "ref") == "CLA-01"
+    assert cell(model, 0, "name") == "Children Looked After"
+    assert cell(model, 0, "theme") == "Start Well"
+    assert cell(model, 0, "period") == "Q1 2017/18"
+    assert cell(model, 0, "value") == "1,875"
+    assert cell(model, 0, "target") == "1,700"
+    assert cell(model, 0, "direction") == "Worsening"
+    assert cell(model, 0, "direction", ToolTip) == (
+        "Worsening (vs Q4 2016/17); worsening (vs Q1 2016/17)"
+    )
+    assert cell(model, 0, "sample") == ""
+    assert cell(model, 2, "period") == "—"  # no figures yet
+
+
+def test_the_rag_cell_has_shape_word_colour_and_reason(model: IndicatorTableModel) -> None:
+    assert cell(model, 0, "rag") == "▲ Red"
+    assert cell(model, 0, "rag", ToolTip) == "Red: 1,875 is 175 above the 1,700 target"
+    colour = cell(model, 0, "rag", Qt.ItemDataRole.ForegroundRole)
+    assert isinstance(colour, QColor)
+    assert colour == QColor(RAG_COLOURS[model.row_at(0).rag])
+    assert cell(model, 1, "rag") == "◆ Amber"
+    assert cell(model, 2, "rag") == "○ No data"
+    assert cell(model, 3, "rag") == "● Green"
+
+
+def test_sample_figures_are_marked_in_words_and_italics(model: IndicatorTableModel) -> None:
+    assert cell(model, 1, "sample") == "sample"
+    assert cell(model, 1, "sample", ToolTip) == SAMPLE_TOOLTIP
+    assert SAMPLE_TOOLTIP in str(cell(model, 1, "value", ToolTip))
+    font = cell(model, 1, "value", Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont)
+    assert font.italic()
+    assert cell(model, 0, "value", Qt.ItemDataRole.FontRole) is None
+
+
+def test_numbers_are_right_aligned(model: IndicatorTableModel) -> None:
+    right = cell(model, 0, "value", Qt.ItemDataRole.TextAlignmentRole)
+    assert isinstance(right, Qt.AlignmentFlag)
+    assert right & Qt.AlignmentFlag.AlignRight
+    left = cell(model, 0, "name", Qt.ItemDataRole.TextAlignmentRole)
+    assert isinstance(left, Qt.AlignmentFlag)
+    assert left & Qt.AlignmentFlag.AlignLeft
+
+
+def test_custom_roles_give_id_row_and_raw_sort_values(model: IndicatorTableModel) -> None:
+    assert cell(model, 0, "ref", ItemRole.ID) == 1
+    assert cell(model, 1, "name", ItemRole.ROW) is model.row_at(1)
+    assert cell(model, 0, "value", ItemRole.SORT) == (False, 1875.0)
+    assert cell(model, 2, "value", ItemRole.SORT) == (True, 0.0)
+
+
+def test_unknown_roles_and_invalid_indexes_give_none(model: IndicatorTableModel) -> None:
+    assert cell(model, 0, "ref", Qt.ItemDataRole.UserRole + 999) is None
+    assert cell(model, 0, "ref", Qt.ItemDataRole.DecorationRole) is None
+    assert model.data(QModelIndex()) is None
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
+
+
+def test_cells_are_selectable_but_not_editable(model: IndicatorTableModel) -> None:
+    flags = model.flags(model.index(0, 0))
+    assert flags & Qt.ItemFlag.ItemIsSelectable
+    assert not flags & Qt.ItemFlag.ItemIsEditable
+
+
+def test_rows_are_found_by_id(model: IndicatorTableModel) -> None:
+    assert model.row_of_id(4) == 3
+    assert model.row_of_id(99) is None
+
+
+def test_set_rows_resets_the_model(qtbot: QtBot, model: IndicatorTableModel) -> None:
+    with qtbot.waitSignals([model.modelAboutToBeReset, model.modelReset]):
+        model.set_rows([])
+    assert model.rowCount() == 0
+
+
+def test_the_filter_narrows_by_ref_name_or_theme_and_clears(
+    qtbot: QtBot, proxy: IndicatorFilterProxy
+) -> None:
+    proxy.set_filter_text("cla")
+    assert refs(proxy) == ["CLA-01", "CLA-10", "CLA-2"]
+    proxy.set_filter_text("CARE LEAVERS")
+    assert refs(proxy) == ["EET-01", "CLA-2"]
+    proxy.set_filter_text("live well")
+    assert refs(proxy) == ["NHC-01"]
+    proxy.set_filter_text("nothing like this")
+    assert refs(proxy) == []
+    proxy.set_filter_text("")
+    assert len(refs(proxy)) == 5
+
+
+def test_the_filter_does_not_search_other_columns(proxy: IndicatorFilterProxy) -> None:
+    proxy.set_filter_text("1,875")  # a value, not a ref, name or theme
+    assert refs(proxy) == []
+
+
+def test_setting_the_same_filter_again_changes_nothing(
+    qtbot: QtBot, proxy: IndicatorFilterProxy
+) -> None:
+    proxy.set_filter_text("cla")
+    with (
+        qtbot.assertNotEmitted(proxy.layoutChanged),
+        qtbot.assertNotEmitted(proxy.rowsRemoved),
+    ):
+        proxy.set_filter_text("  CLA ")
+
+
+def test_refs_sort_naturally(model: IndicatorTableModel, proxy: IndicatorFilterProxy) -> None:
+    proxy.sort(model.column_of("ref"), Qt.SortOrder.AscendingOrder)
+    assert refs(proxy) == ["CLA-01", "CLA-2", "CLA-10", "EET-01", "NHC-01"]
+
+
+def test_periods_sort_in_time_and_missing_values_last(
+    model: IndicatorTableModel, proxy: IndicatorFilterProxy
+) -> None:
+    proxy.sort(model.column_of("period"), Qt.SortOrder.AscendingOrder)
+    assert refs(proxy) == ["CLA-2", "CLA-10", "CLA-01", "EET-01", "NHC-01"]
+    proxy.sort(model.column_of("value"), Qt.SortOrder.AscendingOrder)
+    assert refs(proxy) == ["EET-01", "CLA-2", "CLA-10", "CLA-01", "NHC-01"]
+
+
+def test_rag_sorts_worst_first(model: IndicatorTableModel, proxy: IndicatorFilterProxy) -> None:
+    proxy.sort(model.column_of("rag"), Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(row, model.column_of("rag")).data() for row in range(5)] == [
+        "▲ Red",
+        "◆ Amber",
+        "◆ Amber",
+        "● Green",
+        "○ No data",
+    ]
+
+
+def test_the_source_model_keeps_its_order(
+    model: IndicatorTableModel, proxy: IndicatorFilterProxy
+) -> None:
+    proxy.sort(model.column_of("ref"), Qt.SortOrder.DescendingOrder)
+    assert [model.row_at(row).ref for row in range(5)] == [
+        "CLA-01",
+        "EET-01",
+        "NHC-01",
+        "CLA-10",
+        "CLA-2",
+    ]

@@ -1,0 +1,285 @@
+"""MinutesTreeModel and MinutesFilterProxy: lazy loading, node structure, stable ids, search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from pytestqt.qtbot import QtBot
+
+from qpmr_desktop.domain.ids import AgendaItemId
+from qpmr_desktop.services.read_models import AgendaItemSummary, MeetingSummary, PointView
+from qpmr_desktop.services.workspace import Workspace, open_workspace
+from qpmr_desktop.ui.minutes_model import (
+    MinutesFilterProxy,
+    MinutesTreeModel,
+    NodeKind,
+    WorkspaceMinutesSource,
+)
+from qpmr_desktop.ui.roles import ItemRole
+from tests.gui.conftest import SEED_MEETING, FakeMinutesSource, ModelChecker
+
+Display = Qt.ItemDataRole.DisplayRole
+ToolTip = Qt.ItemDataRole.ToolTipRole
+
+
+@pytest.fixture
+def model(minutes_source: FakeMinutesSource) -> MinutesTreeModel:
+    return MinutesTreeModel(minutes_source)
+
+
+def texts(model: MinutesTreeModel | MinutesFilterProxy, parent: QModelIndex) -> list[str]:
+    return [model.index(row, 0, parent).data() for row in range(model.rowCount(parent))]
+
+
+def test_meetings_load_at_once_and_items_on_demand(
+    model: MinutesTreeModel, minutes_source: FakeMinutesSource
+) -> None:
+    assert minutes_source.calls == [("meetings", 0)]
+    assert model.rowCount() == 2
+    meeting = model.index(0, 0)
+    assert model.rowCount(meeting) == 0
+    assert model.hasChildren(meeting)
+    assert model.canFetchMore(meeting)
+
+    model.fetchMore(meeting)
+
+    assert model.rowCount(meeting) == 2
+    assert not model.canFetchMore(meeting)
+    assert minutes_source.calls[-1] == ("agenda_items", SEED_MEETING.id)
+
+
+def test_fetching_inserts_rows_with_signals(qtbot: QtBot, model: MinutesTreeModel) -> None:
+    meeting = model.index(0, 0)
+    with qtbot.waitSignal(model.rowsInserted) as blocker:
+        model.fetchMore(meeting)
+    parent, first, last = blocker.args
+    assert (parent, first, last) == (meeting, 0, 1)
+    with qtbot.assertNotEmitted(model.rowsInserted):
+        model.fetchMore(meeting)  # already loaded: nothing happens
+
+
+def test_a_meeting_without_items_has_no_children(model: MinutesTreeModel) -> None:
+    later = model.index(1, 0)
+    assert not model.hasChildren(later)
+    model.fetchMore(later)
+    assert model.rowCount(later) == 0
+
+
+def test_an_items_minutes_load_as_sections_points_and_resolutions(
+    model: MinutesTreeModel, minutes_source: FakeMinutesSource
+) -> None:
+    meeting = model.index(0, 0)
+    model.fetchMore(meeting)
+    item = model.index(1, 0, meeting)
+    assert model.rowCount(item) == 0
+    assert model.canFetchMore(item)
+
+    model.fetchMore(item)
+
+    assert minutes_source.calls[-1] == ("item_minutes", 4)
+    assert texts(model, item) == [
+        "(introduction)",
+        "Start Well",
+        "Resolved: That the reported performance for Quarter 1 be noted.",
+    ]
+    start_well = model.index(1, 0, item)
+    assert model.rowCount(start_well) == 2
+    assert not model.canFetchMore(start_well)
+    assert [model.kind(model.index(row, 0, item)) for row in range(3)] == [
+        NodeKind.SECTION,
+        NodeKind.SECTION,
+        NodeKind.RESOLUTION,
+    ]
+
+
+def test_display_text_of_each_kind_of_node(model: MinutesTreeModel) -> None:
+    meeting = model.index(0, 0)
+    assert meeting.data() == ("19 Sep 2017 — Cabinet Committee on Performance Improvement — DRAFT")
+    assert model.index(1, 0).data().endswith("— APPROVED")
+    model.fetchMore(meeting)
+    item = model.index(1, 0, meeting)
+    assert item.data() == (
+        "4. Quarterly Corporate Performance Monitoring Report – Quarter 1 2017/18"
+    )
+    model.fetchMore(item)
+    point = model.index(0, 0, model.index(1, 0, item))
+    assert point.data().startswith("[Noted] It was noted that the number of 1,875")
+    assert point.data().endswith("…")  # elided in the tree …
+    assert len(point.data()) <= len("[Noted] ") + 110
+    tooltip = point.data(ToolTip)
+    assert "highest ever recorded for the Authority. It was noted" in tooltip  # … full here
+    assert point.data(Qt.ItemDataRole.FontRole) is None
+    assert model.index(2, 0, item).data(Qt.ItemDataRole.FontRole).bold()
+
+
+def test_custom_roles(model: MinutesTreeModel) -> None:
+    meeting = model.index(0, 0)
+    assert meeting.data(ItemRole.KIND) == NodeKind.MEETING
+    assert model.data(meeting, ItemRole.ROW) is SEED_MEETING
+    assert model.data(meeting, ItemRole.ID) == SEED_MEETING.id
+    model.fetchMore(meeting)
+    item_row = model.data(model.index(0, 0, meeting), ItemRole.ROW)
+    assert isinstance(item_row, AgendaItemSummary)
+    assert item_row.title == "Apologies"
+    assert model.data(meeting, Qt.ItemDataRole.UserRole + 999) is None
+    assert model.data(QModelIndex()) is None
+
+
+def test_parents_and_ids_stay_stable_as_the_tree_grows(model: MinutesTreeModel) -> None:
+    meeting = model.index(0, 0)
+    model.fetchMore(meeting)
+    item = model.index(1, 0, meeting)
+    remembered = QPersistentModelIndex(item)
+    item_id = item.internalId()
+    model.fetchMore(model.index(0, 0, meeting))  # load a sibling first
+    model.fetchMore(item)
+    point = model.index(1, 0, model.index(1, 0, item))
+    section = model.parent(point)
+    assert section.data() == "Start Well"
+    assert model.parent(section) == item
+    assert model.parent(model.parent(section)) == meeting
+    assert not model.parent(meeting).isValid()
+    assert remembered.isValid()
+    assert model.index(1, 0, meeting).internalId() == item_id
+
+
+def test_lookups_by_id_and_the_items_minutes(model: MinutesTreeModel) -> None:
+    meeting = model.index(0, 0)
+    assert not model.item_index(AgendaItemId(4)).isValid()  # not loaded yet
+    model.fetchMore(meeting)
+    item = model.item_index(AgendaItemId(4))
+    assert item == model.index(1, 0, meeting)
+    minutes = model.item_minutes(item)  # loads them
+    assert minutes is not None
+    assert minutes.id == 4
+    point = model.index(0, 0, model.index(0, 0, item))
+    assert model.item_minutes(point) is minutes
+    assert model.meeting(point) is SEED_MEETING
+    assert model.item_minutes(meeting) is None
+
+
+def test_an_item_deleted_meanwhile_is_reported_not_raised(
+    qtbot: QtBot, model: MinutesTreeModel, minutes_source: FakeMinutesSource
+) -> None:
+    meeting = model.index(0, 0)
+    model.fetchMore(meeting)
+    minutes_source.items[SEED_MEETING.id].clear()  # the item vanishes from the database
+    with qtbot.waitSignal(model.loading_failed) as blocker:
+        model.fetchMore(model.index(0, 0, meeting))
+    assert "There is no agenda item with id 1" in blocker.args[0]
+    assert model.rowCount(model.index(0, 0, meeting)) == 0
+
+
+def test_reload_and_no_source(qtbot: QtBot, model: MinutesTreeModel) -> None:
+    model.fetchMore(model.index(0, 0))
+    with qtbot.waitSignal(model.modelReset):
+        model.reload()
+    assert model.rowCount(model.index(0, 0)) == 0  # lazily loaded again
+    model.set_source(None)
+    assert model.rowCount() == 0
+
+
+def test_the_model_passes_the_model_tester_before_and_after_fetching(
+    qtmodeltester: ModelChecker, model: MinutesTreeModel, minutes_source: FakeMinutesSource
+) -> None:
+    qtmodeltester.check(model)
+    # The tester fetches everything it can; it must have loaded both items' minutes.
+    assert ("item_minutes", 1) in minutes_source.calls
+    assert ("item_minutes", 4) in minutes_source.calls
+    qtmodeltester.check(model)
+
+
+def test_the_filter_finds_loaded_text_and_keeps_ancestors(
+    qtmodeltester: ModelChecker, model: MinutesTreeModel
+) -> None:
+    proxy = MinutesFilterProxy(model)
+    meeting = model.index(0, 0)
+    model.fetchMore(meeting)
+    model.fetchMore(model.index(1, 0, meeting))
+    qtmodeltester.check(proxy)
+
+    proxy.set_filter_text("highest EVER")
+    qtmodeltester.check(proxy)
+    assert proxy.rowCount() == 1  # the later meeting has no match
+    proxy_meeting = proxy.index(0, 0)
+    assert texts(proxy, proxy_meeting) == [
+        "4. Quarterly Corporate Performance Monitoring Report – Quarter 1 2017/18"
+    ]
+    proxy_item = proxy.index(0, 0, proxy_meeting)
+    assert texts(proxy, proxy_item) == ["Start Well"]
+    point = proxy.index(0, 0, proxy.index(0, 0, proxy_item))
+    assert point.data().startswith("[Noted]")
+
+    proxy.set_filter_text("apologies")  # a matching item keeps its children
+    assert texts(proxy, proxy.index(0, 0)) == ["1. Apologies"]
+
+    proxy.set_filter_text("")
+    assert proxy.rowCount() == 2
+    assert proxy.rowCount(proxy.index(0, 0)) == 2
+
+
+def test_the_filter_does_not_load_anything(
+    model: MinutesTreeModel, minutes_source: FakeMinutesSource
+) -> None:
+    proxy = MinutesFilterProxy(model)
+    proxy.set_filter_text("noted")
+    assert minutes_source.calls == [("meetings", 0)]
+    assert proxy.rowCount() == 0
+
+
+# ------------------------------------------------------------------ on the demo
+
+
+@pytest.fixture
+def demo_workspace(demo_path: Path) -> Iterator[Workspace]:
+    workspace = open_workspace(demo_path)
+    yield workspace
+    workspace.close()
+
+
+def _seed_item(model: MinutesTreeModel) -> QModelIndex:
+    for meeting_row in range(model.rowCount()):
+        meeting = model.index(meeting_row, 0)
+        model.fetchMore(meeting)
+        for row in range(model.rowCount(meeting)):
+            item = model.index(row, 0, meeting)
+            if "Quarterly Corporate Performance Monitoring Report" in item.data():
+                return item
+    raise AssertionError("the seed item is not in the demo")
+
+
+def test_the_seed_item_on_the_demo(qtmodeltester: ModelChecker, demo_workspace: Workspace) -> None:
+    model = MinutesTreeModel(WorkspaceMinutesSource(demo_workspace))
+    assert isinstance(model.data(model.index(0, 0), ItemRole.ROW), MeetingSummary)
+    item = _seed_item(model)
+    assert item.data().startswith("4. Quarterly Corporate Performance Monitoring Report")
+    assert model.rowCount(item) == 0
+    model.fetchMore(item)
+
+    children = [model.index(row, 0, item) for row in range(model.rowCount(item))]
+    sections = [child for child in children if model.kind(child) is NodeKind.SECTION]
+    resolutions = [child for child in children if model.kind(child) is NodeKind.RESOLUTION]
+    headings = [section.data() for section in sections]
+    assert headings[0] == "(introduction)"
+    named = [heading for heading in headings if not heading.startswith("(")]
+    assert named == ["Start Well", "Live Well", "Age Well", "Ofsted Post Inspection Update"]
+    assert children == sections + resolutions  # the resolutions follow the sections
+
+    points = [
+        model.data(model.index(row, 0, section), ItemRole.ROW)
+        for section in sections
+        for row in range(model.rowCount(section))
+    ]
+    assert len(points) == 19
+    assert all(isinstance(point, PointView) for point in points)
+    assert len(resolutions) == 1
+    assert resolutions[0].data().startswith("Resolved: That the reported performance")
+    resolution = model.data(resolutions[0], ItemRole.ROW)
+    assert resolution.text == (
+        "That the reported performance for Quarter 1 and the Ofsted post "
+        "inspection update information and comments be noted."
+    )
+    qtmodeltester.check(model)

@@ -81,6 +81,7 @@ def _meetings_query() -> sa.Select[*tuple[Any, ...]]:
             col(Meeting.start_time),
             col(Meeting.venue),
             col(Meeting.status),
+            col(Meeting.is_sample),
             sa.func.coalesce(item_counts.c.item_count, 0).label("item_count"),
         )
         .join(Committee, col(Committee.id) == col(Meeting.committee_id))
@@ -98,6 +99,7 @@ def _meeting_summary(row: sa.Row[*tuple[Any, ...]]) -> MeetingSummary:
         venue=row.venue,
         status=MinutesStatus(row.status),
         item_count=int(row.item_count),
+        is_sample=bool(row.is_sample),
     )
 
 
@@ -114,6 +116,7 @@ def _item_summary(row: sa.Row[*tuple[Any, ...]]) -> AgendaItemSummary:
         meeting_id=MeetingId(row.meeting_id),
         number=row.number,
         title=row.title,
+        is_sample=bool(row.is_sample),
     )
 
 
@@ -122,6 +125,7 @@ _ITEM_COLUMNS = (
     col(AgendaItem.meeting_id),
     col(AgendaItem.number),
     col(AgendaItem.title),
+    col(AgendaItem.is_sample),
 )
 _BY_POSITION = (col(AgendaItem.position), col(AgendaItem.id))
 
@@ -186,6 +190,7 @@ def get_item_minutes(*, workspace: Workspace, item_id: AgendaItemId) -> ItemMinu
         resolutions=resolutions,
         declarations=declarations,
         documents=documents,
+        is_sample=bool(item.is_sample),
     )
 
 

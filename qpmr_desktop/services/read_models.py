@@ -65,6 +65,7 @@ class MeetingSummary:
     venue: str
     status: MinutesStatus
     item_count: int
+    is_sample: bool = False  # date, venue or attendance invented for the demo
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class AgendaItemSummary:
     meeting_id: MeetingId
     number: str
     title: str
+    is_sample: bool = False  # minutes invented for the demo, not published
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,7 @@ class ItemMinutes:
     resolutions: tuple[ResolutionView, ...]
     declarations: tuple[DeclarationView, ...]
     documents: tuple[DocumentView, ...]
+    is_sample: bool = False  # minutes invented for the demo, not published
 
 
 # ------------------------------------------------------------------ actions

@@ -94,8 +94,7 @@ def item_minutes_html(minutes: ItemMinutes) -> str:
     line = presented_by(minutes.presenters)
     if line:
         parts.append(f'<p style="{_MUTED}"><i>{_text(line)}</i></p>')
-    # ItemMinutes does not carry a sample flag yet; honour it as soon as it does.
-    if getattr(minutes, "is_sample", False):
+    if minutes.is_sample:
         parts.append(f'<p style="{_MUTED}"><i>{_text(SAMPLE_NOTICE)}</i></p>')
     for section in minutes.sections:
         anchor = f'<a name="{section_anchor(section.id)}"></a>'

@@ -19,6 +19,7 @@ from qpmr_desktop.services.read_models import (
     SectionView,
 )
 from qpmr_desktop.ui.minutes_html import (
+    SAMPLE_NOTICE,
     item_minutes_html,
     meeting_context_html,
     meeting_overview_html,
@@ -155,3 +156,11 @@ def test_the_context_panel_shows_the_meeting_and_its_lifecycle() -> None:
     assert "County Councillor A (none)" in text
     approved = replace(SEED_MEETING, status=MinutesStatus.APPROVED)
     assert "APPROVED" in plain(meeting_context_html(approved))
+
+
+def test_sample_minutes_say_so_and_published_minutes_do_not() -> None:
+    published = make_item_minutes(SEED_ITEM)
+    invented = replace(published, is_sample=True)
+
+    assert SAMPLE_NOTICE not in plain(item_minutes_html(published))
+    assert SAMPLE_NOTICE in plain(item_minutes_html(invented))

@@ -329,3 +329,22 @@ def test_roman_numerals_start_at_one() -> None:
 def test_a_blank_stored_label_still_reads_resolved() -> None:
     assert resolution_label("  ", 3, several=True) == "Resolved (iii)"
     assert resolution_label("Agreed", 1, several=False) == "Agreed"
+
+
+def test_the_demo_marks_invented_minutes_as_sample_and_the_seed_item_as_real(
+    demo_path: Path,
+) -> None:
+    workspace = open_workspace(demo_path)
+    try:
+        (meeting,) = list_meetings(workspace=workspace)
+        items = list_agenda_items(workspace=workspace, meeting_id=meeting.id)
+        seed_item = get_item_minutes(workspace=workspace, item_id=items[-1].id)
+        standing_item = get_item_minutes(workspace=workspace, item_id=items[0].id)
+    finally:
+        workspace.close()
+
+    assert meeting.is_sample  # date, venue and attendance are not in the published minutes
+    assert [item.is_sample for item in items] == [True, True, True, False]
+    assert seed_item.title.startswith("Quarterly Corporate Performance Monitoring Report")
+    assert not seed_item.is_sample
+    assert standing_item.is_sample

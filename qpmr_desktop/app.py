@@ -9,8 +9,10 @@ Contract of ``run_gui(database=…, demo=…)``:
   traceback.
 - Returns the application's exit status.
 
-Start-up stays lean: nothing here imports matplotlib or ReportLab, and only
-the first tab's data is read before the window shows.
+Start-up stays lean: the window is shown (in an "Opening …" state) before the
+database stack is imported or any file is opened, and the workspace arrives on
+the next turn of the event loop; nothing here imports matplotlib or ReportLab,
+and only the current tab's data is read then.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from qpmr_desktop.paths import demo_database_path
 from qpmr_desktop.services.workspace import Workspace, WorkspaceOpenError, open_workspace
 from qpmr_desktop.ui.application import configure_application
 from qpmr_desktop.ui.database_dialogs import (
@@ -28,6 +31,11 @@ from qpmr_desktop.ui.database_dialogs import (
     demo_request,
     request_for_choice,
     show_open_error,
+)
+from qpmr_desktop.ui.first_paint import (
+    FirstPaintReporter,
+    call_after_first_paint,
+    hook_requested,
 )
 from qpmr_desktop.ui.main_window import MainWindow
 from qpmr_desktop.ui.settings import RecentDatabases
@@ -41,12 +49,33 @@ def run_gui(*, database: Path | None, demo: bool) -> int:
     application = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     configure_application(application)
     recent = RecentDatabases()
-    workspace = open_start_workspace(database=database, demo=demo, recent=recent)
-    if workspace is None:
-        return EXIT_GAVE_UP
-    window = MainWindow(workspace, recent=recent)
+    window = MainWindow(None, opening=_likely_path(database, demo, recent), recent=recent)
+    if hook_requested():
+        FirstPaintReporter(window)
     window.show()
-    return application.exec()
+    status = 0
+
+    def open_into_window() -> None:
+        nonlocal status
+        workspace = open_start_workspace(database=database, demo=demo, recent=recent)
+        if workspace is None:
+            status = EXIT_GAVE_UP
+            window.close()  # the last window: the event loop ends with it
+            return
+        window.set_workspace(workspace)
+
+    call_after_first_paint(window, open_into_window)
+    exit_status = application.exec()
+    return status or exit_status
+
+
+def _likely_path(database: Path | None, demo: bool, recent: RecentDatabases) -> Path | None:
+    """The file the window will most likely open, named in its "Opening …" state."""
+    if demo:
+        return demo_database_path()
+    if database is not None:
+        return database
+    return recent.last_existing()
 
 
 def open_start_workspace(

@@ -65,6 +65,7 @@ from qpmr_desktop.storage import (
     migrations,
     tables,  # noqa: F401 - registers the tables
 )
+from qpmr_desktop.storage.errors import DatabaseOpenError
 
 logger = logging.getLogger(__name__)
 
@@ -76,10 +77,6 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 # A connection execution option: begin with the write lock (see _begin).
 _BEGIN_IMMEDIATE = "qpmr_begin_immediate"
-
-
-class DatabaseOpenError(Exception):
-    """A database could not be opened; ``str(error)`` says what and where, for a person."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from PySide6.QtWidgets import QWidget
 
 from qpmr_desktop.domain.actions import ActionRag
-from qpmr_desktop.services.actions import list_action_rows
 from qpmr_desktop.services.read_models import ActionRow
 from qpmr_desktop.services.workspace import Workspace
 from qpmr_desktop.ui.action_model import SAMPLE_TOOLTIP, ActionFilterProxy, ActionTableModel
@@ -93,6 +92,8 @@ class ActionsTab(TableTab[ActionRow]):
         self._today = today
 
     def _fetch_rows(self, workspace: Workspace) -> Sequence[ActionRow]:
+        from qpmr_desktop.services.actions import list_action_rows  # noqa: PLC0415 - loads after first paint
+
         return list_action_rows(workspace=workspace, today=self._today())
 
     def _detail_html(self, row: ActionRow) -> str:

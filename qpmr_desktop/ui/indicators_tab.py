@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QWidget
 
-from qpmr_desktop.services.indicators import list_indicator_rows
 from qpmr_desktop.services.read_models import IndicatorRow
 from qpmr_desktop.services.workspace import Workspace
 from qpmr_desktop.ui.chips import GREY, RAG_COLOURS, badge_html, rag_text
@@ -75,6 +74,8 @@ class IndicatorsTab(TableTab[IndicatorRow]):
         self.proxy.setParent(self)
 
     def _fetch_rows(self, workspace: Workspace) -> Sequence[IndicatorRow]:
+        from qpmr_desktop.services.indicators import list_indicator_rows  # noqa: PLC0415 - loads after first paint
+
         return list_indicator_rows(workspace=workspace)
 
     def _detail_html(self, row: IndicatorRow) -> str:

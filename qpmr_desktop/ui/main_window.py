@@ -3,6 +3,10 @@
 Contract:
 - ``MainWindow`` is given an open ``Workspace`` and owns it from then on: it
   closes it when another database replaces it and when the window closes.
+  At start-up it may be given none yet (``opening=`` names the file being
+  opened): it then paints at once with its tabs disabled and the status bar
+  saying "Opening …", and ``set_workspace`` fills it — so the window appears
+  before the half second that importing the database stack costs.
 - The title names the database ("QPMR Desktop — demo.qpmr"); the status bar
   says which database, where it is, and who is working.
 - The current tab's data loads before the window is shown; every other tab
@@ -58,8 +62,9 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        workspace: Workspace,
+        workspace: Workspace | None,
         *,
+        opening: Path | None = None,
         recent: RecentDatabases | None = None,
         window_state: WindowState | None = None,
         remember_layout: bool = True,
@@ -99,16 +104,18 @@ class MainWindow(QMainWindow):
         if initial_tab is not None:
             self.set_current_tab(initial_tab)
 
-        for tab in self._tabs.values():
-            tab.set_workspace(workspace)
-        self._show_workspace_facts()
-        self.current_tab().ensure_loaded()
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        if workspace is None:
+            self._show_opening(opening)
+        else:
+            self._attach(workspace)
 
     # ------------------------------------------------------------ our API
 
     @property
     def workspace(self) -> Workspace:
+        if self._workspace is None:
+            raise RuntimeError("The main window has no database yet: it is still opening one.")
         return self._workspace
 
     def tab(self, key: str) -> WorkspaceTab:
@@ -128,13 +135,9 @@ class MainWindow(QMainWindow):
     def set_workspace(self, workspace: Workspace) -> None:
         """Show ``workspace`` instead of the current one, which is closed."""
         old = self._workspace
-        self._workspace = workspace
         self.undo_stack.clear()
-        for tab in self._tabs.values():
-            tab.set_workspace(workspace)
-        self.current_tab().ensure_loaded()
-        self._show_workspace_facts()
-        if old is not workspace:
+        self._attach(workspace)
+        if old is not None and old is not workspace:
             old.close()
         self.database_opened.emit(workspace.path)
 
@@ -146,8 +149,12 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(
                 self,
                 "Could Not Open the Database — QPMR Desktop",
-                f"{error}\n\nThe file has been left as it was, and "
-                f"{self._workspace.path.name} is still open.",
+                f"{error}\n\nThe file has been left as it was"
+                + (
+                    "."
+                    if self._workspace is None
+                    else f", and {self._workspace.path.name} is still open."
+                ),
             )
             return False
         self._recent.add(workspace.path)
@@ -159,13 +166,15 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._remember_layout:
             self._save_layout()
-        self._workspace.close()
+        if self._workspace is not None:
+            self._workspace.close()
         super().closeEvent(event)
 
     # ------------------------------------------------------------ slots
 
     def _on_tabs_current_changed(self) -> None:
-        self.current_tab().ensure_loaded()
+        if self._workspace is not None:
+            self.current_tab().ensure_loaded()
 
     def _on_new_database_triggered(self) -> None:
         path = ask_new_database_path(self)
@@ -186,7 +195,7 @@ class MainWindow(QMainWindow):
             action = menu.addAction(f"&{number} {name}" if number < 10 else name)
             action.setToolTip(str(path))
             action.setStatusTip(str(path))
-            action.setEnabled(path != self._workspace.path.resolve())
+            action.setEnabled(self._workspace is None or path != self._workspace.path.resolve())
             action.triggered.connect(lambda _checked=False, p=path: self.open_database(p))
         if not paths:
             empty = menu.addAction("No recent databases")
@@ -264,13 +273,28 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def _show_workspace_facts(self) -> None:
-        path = self._workspace.path
+    def _attach(self, workspace: Workspace) -> None:
+        self._workspace = workspace
+        self.tabs.setEnabled(True)
+        for tab in self._tabs.values():
+            tab.set_workspace(workspace)
+        self.current_tab().ensure_loaded()
+        self._show_workspace_facts(workspace)
+
+    def _show_opening(self, path: Path | None) -> None:
+        self.tabs.setEnabled(False)
+        name = path.name if path is not None else "a database"
+        self.setWindowTitle(f"{APP_TITLE} — Opening {name}…")
+        self.location_label.setText(f"Opening {name}…")
+        self.user_label.setText("")
+
+    def _show_workspace_facts(self, workspace: Workspace) -> None:
+        path = workspace.path
         self.setWindowTitle(f"{APP_TITLE} — {path.name}")
         self.setWindowFilePath(str(path))
         self.location_label.setText(location_text(path))
         self.location_label.setToolTip(html.escape(str(path)))
-        self.user_label.setText(f"User: {self._workspace.user}")
+        self.user_label.setText(f"User: {workspace.user}")
 
     def _restore_layout(self) -> None:
         state = self._window_state

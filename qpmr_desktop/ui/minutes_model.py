@@ -39,7 +39,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
-from qpmr_desktop.services import minutes as minutes_service
 from qpmr_desktop.services.read_models import (
     AgendaItemSummary,
     ItemMinutes,
@@ -85,12 +84,18 @@ class WorkspaceMinutesSource:
         self._workspace = workspace
 
     def meetings(self) -> Sequence[MeetingSummary]:
+        from qpmr_desktop.services import minutes as minutes_service  # noqa: PLC0415 - loads after first paint
+
         return minutes_service.list_meetings(workspace=self._workspace)
 
     def agenda_items(self, meeting_id: MeetingId) -> Sequence[AgendaItemSummary]:
+        from qpmr_desktop.services import minutes as minutes_service  # noqa: PLC0415 - loads after first paint
+
         return minutes_service.list_agenda_items(workspace=self._workspace, meeting_id=meeting_id)
 
     def item_minutes(self, item_id: AgendaItemId) -> ItemMinutes:
+        from qpmr_desktop.services import minutes as minutes_service  # noqa: PLC0415 - loads after first paint
+
         return minutes_service.get_item_minutes(workspace=self._workspace, item_id=item_id)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from qpmr_desktop import app, paths
 from qpmr_desktop.services.workspace import Workspace
@@ -86,8 +87,9 @@ def start(
     return workspace
 
 
+@shows_window
 def test_a_bad_file_shows_the_error_and_giving_up_exits_1(
-    tmp_path: Path, give_up: MessageBoxes
+    tmp_path: Path, give_up: MessageBoxes, event_loop: list[str]
 ) -> None:
     bad = tmp_path / "bad.qpmr"
     bad.write_bytes(b"not a database")
@@ -151,7 +153,10 @@ def test_the_last_database_used_opens_when_nothing_is_asked_for(
     assert no_choice_dialog == []
 
 
-def test_the_first_run_asks_and_quitting_exits_1(no_choice_dialog: list[bool]) -> None:
+@shows_window
+def test_the_first_run_asks_and_quitting_exits_1(
+    no_choice_dialog: list[bool], event_loop: list[str]
+) -> None:
     assert app.run_gui(database=None, demo=False) == 1
     assert no_choice_dialog == [True]
 
@@ -177,23 +182,39 @@ def test_a_new_database_is_created_from_the_first_run_choice(
     assert target.is_file()
 
 
-@shows_window
-def test_run_gui_shows_the_window_and_returns_the_exit_status(
-    demo_path: Path, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shown: list[str] = []
+@pytest.fixture
+def event_loop(qapp: QApplication, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Stands in for QApplication.exec; records the main windows' titles as it goes.
+
+    Quitting the test run's own application would break every test after this
+    one, so this runs the start-up work queued behind the first paint (opening
+    the database) until the window is filled or closed, then closes it.
+    """
+    titles: list[str] = []
+
+    def opening(window: MainWindow) -> bool:
+        return window.isVisible() and "Opening" in window.windowTitle()
 
     def run_the_event_loop(*_args: object) -> int:
-        # Stands in for QApplication.exec: quitting the test run's own
-        # application would break every test after this one.
-        windows = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
-        shown.extend(w.windowTitle() for w in windows if w.isVisible())
+        # Only this run's window: earlier tests' windows may be deleted meanwhile.
+        windows = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        titles.extend(w.windowTitle() for w in windows)
+        qtbot.waitUntil(lambda: not any(opening(w) for w in windows))
+        titles.extend(w.windowTitle() for w in windows if w.isVisible())
         for window in windows:
             window.close()
             window.deleteLater()
         return 0
 
     monkeypatch.setattr(QApplication, "exec", run_the_event_loop)
+    return titles
+
+
+@shows_window
+def test_run_gui_paints_the_window_first_then_opens_the_database(
+    demo_path: Path, event_loop: list[str]
+) -> None:
     assert app.run_gui(database=demo_path, demo=False) == 0
-    assert shown == ["QPMR Desktop — demo.qpmr"]
+    # First the window, saying what it is opening; then the database in it.
+    assert event_loop == ["QPMR Desktop — Opening demo.qpmr…", "QPMR Desktop — demo.qpmr"]
     assert RecentDatabases().paths() == [demo_path.resolve()]

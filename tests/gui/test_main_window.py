@@ -327,7 +327,7 @@ def test_a_tab_that_cannot_load_says_so_and_the_window_carries_on(
     def broken(**_kwargs: object) -> list[object]:
         raise RuntimeError("no such table: theme")
 
-    monkeypatch.setattr("qpmr_desktop.ui.indicators_tab.list_indicator_rows", broken)
+    monkeypatch.setattr("qpmr_desktop.services.indicators.list_indicator_rows", broken)
     window = MainWindow(open_workspace(demo_path), remember_layout=False)
     qtbot.addWidget(window)
     indicators = window.tab("indicators")

@@ -123,6 +123,12 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Render the main window offscreen on one tab, first row selected, as a PNG.",
     )
     screenshot.add_argument("--tab", required=True, choices=TABS, help="the tab to show")
+    screenshot.add_argument(
+        "--item",
+        type=int,
+        metavar="ID",
+        help="with --tab minutes: the agenda item to select (default: the first)",
+    )
     screenshot.add_argument("--out", required=True, type=Path, metavar="FILE.png")
     screenshot.add_argument(
         "--size",
@@ -164,10 +170,14 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "list":
         database = _chosen_database(parser, args)
         return _command_list(database=database, kind=args.kind, as_json=args.json)
+    if args.command == "screenshot" and args.item is not None and args.tab != "minutes":
+        parser.error("--item selects an agenda item: it goes with --tab minutes")
     if args.command == "screenshot":
         size = parse_size(args.size)  # before the database: --demo may have to build one
         database = _chosen_database(parser, args)
-        return _command_screenshot(database=database, tab=args.tab, out=args.out, size=size)
+        return _command_screenshot(
+            database=database, tab=args.tab, out=args.out, size=size, item=args.item
+        )
     return _command_gui(database=_explicit_or_env(args), demo=args.demo)
 
 
@@ -288,7 +298,9 @@ def _command_demo(*, database: Path | None, force: bool) -> int:
     return EXIT_OK
 
 
-def _command_screenshot(*, database: Path, tab: str, out: Path, size: tuple[int, int]) -> int:
+def _command_screenshot(
+    *, database: Path, tab: str, out: Path, size: tuple[int, int], item: int | None = None
+) -> int:
     if not out.parent.is_dir():
         raise CommandError(f"The folder for the screenshot does not exist: {out.parent}")
     # Check the database before paying for Qt, so a bad file fails fast and alike.
@@ -299,7 +311,7 @@ def _command_screenshot(*, database: Path, tab: str, out: Path, size: tuple[int,
     from qpmr_desktop.ui.screenshot import save_screenshot
 
     with _expected_errors():
-        save_screenshot(database=database, tab=tab, out=out, size=size)
+        save_screenshot(database=database, tab=tab, out=out, size=size, item=item)
     return EXIT_OK
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qpmr_desktop.domain.ids import AgendaItemId
 from qpmr_desktop.services.read_models import (
     AgendaItemSummary,
     PointView,
@@ -146,6 +147,25 @@ class MinutesTab(WorkspaceTab):
         self._select(target)
         if item.isValid():
             self.tree.expand(item)
+
+    def select_item(self, item_id: AgendaItemId) -> bool:
+        """Select the agenda item ``item_id``, loading meetings' agendas until it is found.
+
+        False when no meeting holds it. Only agendas are loaded on the way, not
+        every item's minutes.
+        """
+        for row in range(self.proxy.rowCount()):
+            meeting = self.proxy.index(row, 0)
+            if self.proxy.canFetchMore(meeting):
+                self.proxy.fetchMore(meeting)
+            found = self.model.item_index(item_id)
+            if found.isValid():
+                target = self.proxy.mapFromSource(found)
+                self.tree.expand(meeting)
+                self._select(target)
+                self.tree.expand(target)
+                return True
+        return False
 
     def save_state(self, state: WindowState) -> None:
         state.save("minutes/splitter", self.splitter.saveState())

@@ -17,9 +17,12 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from qpmr_desktop.domain.ids import AgendaItemId
+from qpmr_desktop.services.errors import NotFoundError
 from qpmr_desktop.services.workspace import open_workspace
 from qpmr_desktop.ui.application import configure_application
 from qpmr_desktop.ui.main_window import TAB_KEYS, MainWindow
+from qpmr_desktop.ui.minutes_tab import MinutesTab
 
 
 def _application() -> QCoreApplication:
@@ -33,8 +36,15 @@ def _application() -> QCoreApplication:
     return application
 
 
-def save_screenshot(*, database: Path, tab: str, out: Path, size: tuple[int, int]) -> None:
-    """Write a PNG of the main window on ``tab``; see the module contract."""
+def save_screenshot(
+    *, database: Path, tab: str, out: Path, size: tuple[int, int], item: int | None = None
+) -> None:
+    """Write a PNG of the main window on ``tab``; see the module contract.
+
+    ``item`` (Minutes tab only) selects that agenda item instead of the first.
+    """
+    if item is not None and tab != "minutes":
+        raise ValueError("--item selects an agenda item: it goes with --tab minutes.")
     if tab not in TAB_KEYS:
         raise ValueError(f"Unknown tab {tab!r}: choose one of {', '.join(TAB_KEYS)}.")
     width, height = size
@@ -44,6 +54,11 @@ def save_screenshot(*, database: Path, tab: str, out: Path, size: tuple[int, int
     workspace = open_workspace(database)
     window = MainWindow(workspace, remember_layout=False, initial_tab=tab)
     try:
+        if item is not None:
+            minutes = window.tab("minutes")
+            assert isinstance(minutes, MinutesTab)
+            if not minutes.select_item(AgendaItemId(item)):
+                raise NotFoundError("agenda item", item)
         # Never shown: grab() lays the window out and paints it all the same,
         # no window flashes up on a desktop, and the offscreen plugin has no
         # platform window to warn about ("does not support propagateSizeHints").

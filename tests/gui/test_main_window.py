@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from qpmr_desktop import __version__
+from qpmr_desktop.domain.ids import AgendaItemId
+from qpmr_desktop.services.minutes import list_all_agenda_items
 from qpmr_desktop.services.workspace import open_workspace
 from qpmr_desktop.ui.actions_tab import ActionsTab
 from qpmr_desktop.ui.indicators_tab import IndicatorsTab
@@ -171,6 +173,22 @@ def test_the_minutes_search_opens_what_it_finds(window: MainWindow) -> None:
     assert tab.tree.isExpanded(item)
     tab.filter_edit.clear()
     assert tab.proxy.rowCount(meeting) == tab.model.rowCount(tab.proxy.mapToSource(meeting))
+
+
+def test_the_minutes_tab_selects_an_item_by_id_and_shows_it(window: MainWindow) -> None:
+    window.set_current_tab("minutes")
+    tab = window.tab("minutes")
+    assert isinstance(tab, MinutesTab)
+    seed = next(
+        item
+        for item in list_all_agenda_items(workspace=window.workspace)
+        if item.title.startswith("Quarterly Corporate Performance")
+    )
+
+    assert tab.select_item(seed.id)
+    assert "Donna Talbot" in tab.read_view.toPlainText()
+    assert "the highest ever recorded for the Authority" in tab.read_view.toPlainText()
+    assert not tab.select_item(AgendaItemId(999_999))
 
 
 def test_the_actions_tab_selects_its_first_row(window: MainWindow) -> None:

@@ -266,6 +266,7 @@ def test_list_items_json(capsys: pytest.CaptureFixture[str], sample: Sample) -> 
         "meeting_id": sample.meeting_id,
         "number": "4",
         "title": TITLE,
+        "is_sample": False,
         "meeting_date": "2017-09-19",
         "committee": "Cabinet Committee on Performance Improvement",
     }
@@ -292,6 +293,7 @@ def test_list_meetings_json(capsys: pytest.CaptureFixture[str], sample: Sample) 
         "venue": "Cabinet Room 'C'",
         "status": "draft",
         "item_count": 2,
+        "is_sample": False,
     }
 
 
@@ -512,9 +514,33 @@ def test_screenshot_passes_its_options_and_runs_offscreen(
 
     assert (status, stdout, err) == (0, "", "")
     assert fake_screenshot.made == [
-        {"database": sample.path, "tab": "indicators", "out": out, "size": (1400, 900)}
+        {
+            "database": sample.path,
+            "tab": "indicators",
+            "out": out,
+            "size": (1400, 900),
+            "item": None,
+        }
     ]
     assert os.environ["QT_QPA_PLATFORM"] == "offscreen"
+
+
+def test_screenshot_item_goes_with_the_minutes_tab(
+    capsys: pytest.CaptureFixture[str], sample: Sample, tmp_path: Path, fake_screenshot: Calls
+) -> None:
+    out = str(tmp_path / "x.png")
+    database = ("--database", str(sample.path))
+
+    status, _, err = run(
+        capsys, "screenshot", "--tab", "actions", "--item", "4", "--out", out, *database
+    )
+    assert status == 2
+    assert "--item" in err
+    assert (
+        run(capsys, "screenshot", "--tab", "minutes", "--item", "4", "--out", out, *database)[0]
+        == 0
+    )
+    assert fake_screenshot.made[-1]["item"] == 4
 
 
 def test_screenshot_size_and_an_explicit_platform(

@@ -22,12 +22,8 @@ from sqlmodel import select
 from qpmr_desktop.domain.actions import ActionStatus
 from qpmr_desktop.domain.minutes import MinutesStatus, PointKind
 from qpmr_desktop.storage import migrations
-from qpmr_desktop.storage.database import (
-    LOCK_TIMEOUT_SECONDS,
-    Database,
-    DatabaseOpenError,
-    open_database,
-)
+from qpmr_desktop.storage.database import LOCK_TIMEOUT_SECONDS, Database, open_database
+from qpmr_desktop.storage.errors import DatabaseOpenError
 from qpmr_desktop.storage.tables import (
     Action,
     ActionUpdate,

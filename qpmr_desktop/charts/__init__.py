@@ -1,1 +1,44 @@
-"""Charts: ``build_<chart>_figure(data) -> matplotlib Figure``, with no Qt and no pyplot."""
+"""Charts: ``build_<chart>_figure(data) -> matplotlib Figure``, with no Qt and no pyplot.
+
+Contract: charts take plain data from the domain and return figures; they
+import nothing from storage, services or ui (import-linter). Importing this
+package imports nothing at all: the names below load their module on first
+use, and that module loads matplotlib only when a chart is built, so the app
+starts without paying for matplotlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qpmr_desktop.charts.indicator_chart import (
+        ChartPoint,
+        ComparatorSeries,
+        IndicatorChartData,
+        active_title,
+        build_indicator_figure,
+        figure_to_png,
+        figure_to_svg,
+    )
+
+__all__ = [
+    "ChartPoint",
+    "ComparatorSeries",
+    "IndicatorChartData",
+    "active_title",
+    "build_indicator_figure",
+    "figure_to_png",
+    "figure_to_svg",
+]
+
+_HOMES = dict.fromkeys(__all__, "qpmr_desktop.charts.indicator_chart")
+
+
+def __getattr__(name: str) -> object:
+    """Load ``charts.build_indicator_figure`` and friends from their module when first used."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

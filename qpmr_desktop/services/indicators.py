@@ -1,14 +1,27 @@
-"""Indicator use cases: the scorecard the Indicators tab and ``list indicators`` show.
+"""Indicator use cases: the scorecard, one indicator in detail, and the theme names.
+
+The effective-target rule — written here once, used by the scorecard, the
+detail and everything that judges a period:
+
+- a period's **target** is the value row's own target when it has one, else
+  the target set for its financial year (``indicator_target``), else none;
+- its **floor** likewise: the row's own, else the year's, else none;
+- its **tolerance** is the year's when the year sets one, else the
+  indicator's; the tolerance and its kind go together, so a year's tolerance
+  with no kind of its own is read in the indicator's kind, and a year's kind
+  without a tolerance of its own is ignored (there is nothing to read in it).
+
+``effective_target`` applies it; nothing else may decide it differently.
 
 Contract of ``list_indicator_rows``:
 - every indicator that is not retired, ordered by its theme's position (the
   council's order: Start Well before Live Well), then by ref in
   natural order ("CLA-2" before "CLA-10");
 - its *latest period with a value* (a row that holds only a target for a future
-  quarter does not count), that period's value and target formatted by the
-  indicator's unit and decimals, and the RAG judgement with its reason
+  quarter does not count), that period's value and effective target formatted
+  by the indicator's unit and decimals, and the RAG judgement with its reason
   sentence, made by ``domain.performance.judge_rag`` with the indicator's
-  polarity, tolerance and tolerance kind and the value row's floor;
+  polarity and the period's effective target, floor and tolerance;
 - the direction of travel against the previous quarter and against the same
   quarter last year (``domain.performance.direction_of_travel``), and a
   sentence that says both, naming the periods, or that there is no figure to
@@ -17,21 +30,34 @@ Contract of ``list_indicator_rows``:
 - an indicator with no values at all has ``latest_period`` None and ``Rag.NO_DATA``.
 
 It reads with two Core selects in one short session (the indicators, then all
-their values at once), never per-row ORM loads: the tab must open instantly on
-ten years of quarterly data.
+their values with their years' targets joined on), never per-row ORM loads:
+the tab must open instantly on ten years of quarterly data.
+
+Contract of ``get_indicator_detail``: one indicator, retired or not, with every
+field and its version, its per-year targets by year, and every value row by
+period, each judged exactly as the scorecard judges its latest period (a
+period's record flag looks only at earlier periods). Three selects in one
+session; an unknown id raises ``NotFoundError``.
+
+``list_theme_names`` is every theme in the council's order, for the form.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col
 
-from qpmr_desktop.domain.ids import IndicatorId
+from qpmr_desktop.domain.ids import IndicatorId, IndicatorValueId
 from qpmr_desktop.domain.performance import (
     Direction,
+    Frequency,
+    MeasureType,
     Polarity,
     Rag,
     ToleranceKind,
@@ -39,25 +65,268 @@ from qpmr_desktop.domain.performance import (
     judge_rag,
     record_flag,
 )
-from qpmr_desktop.domain.periods import Quarter
-from qpmr_desktop.domain.units import Unit, format_value, round_displayed
-from qpmr_desktop.services.read_models import IndicatorRow
+from qpmr_desktop.domain.periods import Quarter, financial_year_label
+from qpmr_desktop.domain.units import Unit, format_quantity, format_value, round_displayed
+from qpmr_desktop.services.errors import NotFoundError
+from qpmr_desktop.services.read_models import (
+    IndicatorDetail,
+    IndicatorRow,
+    IndicatorTargetRow,
+    IndicatorValueRow,
+)
 from qpmr_desktop.services.sorting import natural_key
+from qpmr_desktop.services.themes import list_themes
 from qpmr_desktop.services.workspace import Workspace
-from qpmr_desktop.storage.tables import Indicator, IndicatorValue, Theme
+from qpmr_desktop.storage.tables import Indicator, IndicatorTarget, IndicatorValue, Theme
 
 NO_VALUES_REASON = "No data: no figures have been entered for this indicator yet."
+
+# ------------------------------------------------------------------ the effective-target rule
+
+
+@dataclass(frozen=True, slots=True)
+class YearTarget:
+    """What an ``indicator_target`` row sets for a financial year (None: not set)."""
+
+    target: float | None
+    floor: float | None
+    tolerance: float | None
+    tolerance_kind: ToleranceKind | None
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveTarget:
+    """The target, floor and tolerance that apply to one period, and where they came from."""
+
+    target: float | None
+    floor: float | None
+    tolerance: float | None
+    tolerance_kind: ToleranceKind
+    target_from_year: bool
+    floor_from_year: bool
+
+
+def effective_tolerance(
+    *, year: YearTarget | None, tolerance: float | None, tolerance_kind: ToleranceKind
+) -> tuple[float | None, ToleranceKind]:
+    """The tolerance and kind for a year: the year's when it sets one, else the indicator's."""
+    if year is not None and year.tolerance is not None:
+        return year.tolerance, year.tolerance_kind or tolerance_kind
+    return tolerance, tolerance_kind
+
+
+def effective_target(
+    *,
+    own_target: float | None,
+    own_floor: float | None,
+    year: YearTarget | None,
+    tolerance: float | None,
+    tolerance_kind: ToleranceKind,
+) -> EffectiveTarget:
+    """Apply the module's rule to a period's own figures, its year's and the indicator's."""
+    year_target = None if year is None else year.target
+    year_floor = None if year is None else year.floor
+    applied_tolerance, applied_kind = effective_tolerance(
+        year=year, tolerance=tolerance, tolerance_kind=tolerance_kind
+    )
+    return EffectiveTarget(
+        target=own_target if own_target is not None else year_target,
+        floor=own_floor if own_floor is not None else year_floor,
+        tolerance=applied_tolerance,
+        tolerance_kind=applied_kind,
+        target_from_year=own_target is None and year_target is not None,
+        floor_from_year=own_floor is None and year_floor is not None,
+    )
+
+
+def _year_target(row: Any) -> YearTarget | None:
+    """The year's settings from a row with the ``year_*`` labels, None without a target row."""
+    if row.year_target_id is None:
+        return None
+    return YearTarget(
+        target=row.year_target,
+        floor=row.year_floor,
+        tolerance=row.year_tolerance,
+        tolerance_kind=_optional_kind(row.year_tolerance_kind),
+    )
+
+
+def _year_target_of(row: Any) -> YearTarget:
+    """The year's settings from an ``indicator_target`` row."""
+    return YearTarget(
+        target=row.target,
+        floor=row.floor,
+        tolerance=row.tolerance,
+        tolerance_kind=_optional_kind(row.tolerance_kind),
+    )
+
+
+def _optional_kind(value: object) -> ToleranceKind | None:
+    return None if value is None else ToleranceKind(str(value))
+
+
+def _year_columns() -> tuple[sa.ColumnElement[Any], ...]:
+    return (
+        col(IndicatorTarget.id).label("year_target_id"),
+        col(IndicatorTarget.target).label("year_target"),
+        col(IndicatorTarget.floor).label("year_floor"),
+        col(IndicatorTarget.tolerance).label("year_tolerance"),
+        col(IndicatorTarget.tolerance_kind).label("year_tolerance_kind"),
+    )
+
+
+def _join_year_targets(query: sa.Select[Any]) -> sa.Select[Any]:
+    return query.outerjoin(
+        IndicatorTarget,
+        sa.and_(
+            col(IndicatorTarget.indicator_id) == col(IndicatorValue.indicator_id),
+            col(IndicatorTarget.year) == col(IndicatorValue.year),
+        ),
+    )
+
+
+# ------------------------------------------------------------------ shared judgement
+
+
+@dataclass(frozen=True, slots=True)
+class _Scale:
+    """How an indicator's figures are written and judged."""
+
+    unit: Unit
+    polarity: Polarity
+    decimals: int
+
+    def text(self, value: float | None) -> str:
+        return "" if value is None else format_value(value, self.unit, self.decimals)
+
+    def setting_text(self, value: float | None) -> str:
+        # A target is set, not measured: "62%" beside a measured "58.2%".
+        if value is None:
+            return ""
+        return format_value(value, self.unit, self.decimals, trim_zeros=True)
+
+    def tolerance_text(self, tolerance: float | None, kind: ToleranceKind) -> str:
+        if tolerance is None:
+            return ""
+        if kind is ToleranceKind.PERCENT:
+            return f"{Decimal(repr(float(tolerance))).normalize():f}% of target"
+        return format_quantity(tolerance, self.unit, self.decimals, trim_zeros=True)
 
 
 @dataclass(frozen=True, slots=True)
 class _Figures:
-    """One period's stored figures: the slice of ``indicator_value`` the scorecard needs."""
+    """One period's value with what judges it: the slice of a value row the rules need."""
 
     value: float
-    target: float | None
-    floor: float | None
+    applied: EffectiveTarget
     commentary: str
     is_sample: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    rag: Rag
+    rag_reason: str
+    direction: Direction
+    direction_last_year: Direction
+    direction_text: str
+    record: str | None
+
+
+def _judge(
+    scale: _Scale, period: Quarter, current: _Figures, series: Mapping[Quarter, _Figures]
+) -> _Judged:
+    """Judge ``current`` (the figures for ``period``) against its target and ``series``.
+
+    ``series`` holds the periods that have a value; only earlier ones count
+    towards a record.
+    """
+    applied = current.applied
+    judgement = judge_rag(
+        value=current.value,
+        target=applied.target,
+        polarity=scale.polarity,
+        unit=scale.unit,
+        decimals=scale.decimals,
+        tolerance=applied.tolerance,
+        tolerance_kind=applied.tolerance_kind,
+        floor=applied.floor,
+    )
+    previous_period = period.previous()
+    last_year_period = period.same_quarter_last_year()
+    previous = _value_of(series.get(previous_period))
+    last_year = _value_of(series.get(last_year_period))
+    direction = _direction(scale, current.value, previous)
+    direction_last_year = _direction(scale, current.value, last_year)
+    history = [earlier.value for when, earlier in series.items() if when < period]
+    record = record_flag(value=current.value, history=history, decimals=scale.decimals)
+    return _Judged(
+        rag=judgement.rag,
+        rag_reason=judgement.reason,
+        direction=direction,
+        direction_last_year=direction_last_year,
+        direction_text=_direction_text(
+            (direction, previous_period, previous),
+            (direction_last_year, last_year_period, last_year),
+            current=current.value,
+            decimals=scale.decimals,
+        ),
+        record=None if record is None else record.label,
+    )
+
+
+def _value_of(figures: _Figures | None) -> float | None:
+    return None if figures is None else figures.value
+
+
+def _direction(scale: _Scale, current: float, earlier: float | None) -> Direction:
+    if earlier is None:
+        return Direction.NOT_JUDGED
+    return direction_of_travel(
+        current=current, previous=earlier, polarity=scale.polarity, decimals=scale.decimals
+    )
+
+
+_Comparison = tuple[Direction, Quarter, float | None]
+
+
+def _direction_text(*comparisons: _Comparison, current: float, decimals: int) -> str:
+    """ "Worsening vs Q4 2016/17; worsening vs Q1 2016/17", one clause per comparison."""
+    if all(earlier is None for _, _, earlier in comparisons):
+        return "No earlier figure to compare with"
+    clauses = [
+        _comparison_clause(direction, period, earlier, current=current, decimals=decimals)
+        for direction, period, earlier in comparisons
+    ]
+    text = "; ".join(clauses)
+    return text[:1].upper() + text[1:]
+
+
+def _comparison_clause(
+    direction: Direction,
+    period: Quarter,
+    earlier: float | None,
+    *,
+    current: float,
+    decimals: int,
+) -> str:
+    if earlier is None:
+        return f"no figure for {period.label}"
+    if direction is not Direction.NOT_JUDGED:
+        return f"{direction.value} vs {period.label}"
+    # No polarity to judge by (a context or demand measure): say which way it
+    # moved rather than "not judged", which reads like missing data. Compared
+    # at the displayed precision, as the judgements are.
+    now = round_displayed(current, decimals)
+    then = round_displayed(earlier, decimals)
+    if now > then:
+        return f"higher than {period.label}"
+    if now < then:
+        return f"lower than {period.label}"
+    return f"the same as {period.label}"
+
+
+# ------------------------------------------------------------------ the scorecard
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +336,7 @@ class _Definition:
     name: str
     theme: str
     theme_position: int
-    unit: Unit
-    polarity: Polarity
-    decimals: int
+    scale: _Scale
     tolerance: float | None
     tolerance_kind: ToleranceKind
 
@@ -94,7 +361,8 @@ def list_indicator_rows(*, workspace: Workspace) -> list[IndicatorRow]:
     )
     # Rows without a value (future targets, suppressed figures) can be neither
     # the latest period nor a point of comparison, so they are not fetched.
-    values_query = (
+    # Each row brings its year's targets along (outer join): still one query.
+    values_query = _join_year_targets(
         sa.select(
             col(IndicatorValue.indicator_id),
             col(IndicatorValue.year),
@@ -104,50 +372,61 @@ def list_indicator_rows(*, workspace: Workspace) -> list[IndicatorRow]:
             col(IndicatorValue.floor),
             col(IndicatorValue.commentary),
             col(IndicatorValue.is_sample),
-        )
-        .join(Indicator, col(Indicator.id) == col(IndicatorValue.indicator_id))
-        .where(col(Indicator.retired).is_(False), col(IndicatorValue.value).is_not(None))
-    )
+            *_year_columns(),
+        ).join(Indicator, col(Indicator.id) == col(IndicatorValue.indicator_id))
+    ).where(col(Indicator.retired).is_(False), col(IndicatorValue.value).is_not(None))
     with workspace.database.session() as session:
         connection = session.connection()
-        definitions = [
-            _Definition(
+        definitions = {
+            IndicatorId(row.id): _Definition(
                 id=IndicatorId(row.id),
                 ref=row.ref,
                 name=row.name,
                 theme=row.theme,
                 theme_position=row.position,
-                unit=Unit(row.unit),
-                polarity=Polarity(row.polarity),
-                decimals=row.decimals,
+                scale=_Scale(
+                    unit=Unit(row.unit), polarity=Polarity(row.polarity), decimals=row.decimals
+                ),
                 tolerance=row.tolerance,
                 tolerance_kind=ToleranceKind(row.tolerance_kind),
             )
             for row in connection.execute(definitions_query)
-        ]
+        }
         series: dict[IndicatorId, dict[Quarter, _Figures]] = defaultdict(dict)
         for row in connection.execute(values_query):
-            series[IndicatorId(row.indicator_id)][Quarter(row.year, row.quarter)] = _Figures(
+            definition = definitions.get(IndicatorId(row.indicator_id))
+            if definition is None:  # retired between the two selects
+                continue
+            series[definition.id][Quarter(row.year, row.quarter)] = _Figures(
                 value=row.value,
-                target=row.target,
-                floor=row.floor,
+                applied=effective_target(
+                    own_target=row.target,
+                    own_floor=row.floor,
+                    year=_year_target(row),
+                    tolerance=definition.tolerance,
+                    tolerance_kind=definition.tolerance_kind,
+                ),
                 commentary=row.commentary,
                 is_sample=row.is_sample,
             )
 
-    definitions.sort(key=lambda d: (d.theme_position, d.theme.casefold(), natural_key(d.ref)))
-    return [_indicator_row(d, series.get(d.id, {})) for d in definitions]
+    ordered = sorted(
+        definitions.values(),
+        key=lambda d: (d.theme_position, d.theme.casefold(), natural_key(d.ref)),
+    )
+    return [_indicator_row(d, series.get(d.id, {})) for d in ordered]
 
 
 def _indicator_row(definition: _Definition, figures: dict[Quarter, _Figures]) -> IndicatorRow:
+    scale = definition.scale
     if not figures:
         return IndicatorRow(
             id=definition.id,
             ref=definition.ref,
             name=definition.name,
             theme=definition.theme,
-            unit=definition.unit,
-            polarity=definition.polarity,
+            unit=scale.unit,
+            polarity=scale.polarity,
             latest_period=None,
             value=None,
             value_text="",
@@ -165,104 +444,205 @@ def _indicator_row(definition: _Definition, figures: dict[Quarter, _Figures]) ->
 
     latest = max(figures)
     current = figures[latest]
-    judgement = judge_rag(
-        value=current.value,
-        target=current.target,
-        polarity=definition.polarity,
-        unit=definition.unit,
-        decimals=definition.decimals,
-        tolerance=definition.tolerance,
-        tolerance_kind=definition.tolerance_kind,
-        floor=current.floor,
-    )
-    previous_period = latest.previous()
-    last_year_period = latest.same_quarter_last_year()
-    previous = figures.get(previous_period)
-    last_year = figures.get(last_year_period)
-    direction = _direction(definition, current, previous)
-    direction_last_year = _direction(definition, current, last_year)
-    history = [earlier.value for period, earlier in figures.items() if period != latest]
-    record = record_flag(value=current.value, history=history, decimals=definition.decimals)
+    judged = _judge(scale, latest, current, figures)
     return IndicatorRow(
         id=definition.id,
         ref=definition.ref,
         name=definition.name,
         theme=definition.theme,
-        unit=definition.unit,
-        polarity=definition.polarity,
+        unit=scale.unit,
+        polarity=scale.polarity,
         latest_period=latest.label,
         value=current.value,
-        value_text=format_value(current.value, definition.unit, definition.decimals),
-        target=current.target,
-        target_text=_format_optional(current.target, definition),
-        rag=judgement.rag,
-        rag_reason=judgement.reason,
-        direction=direction,
-        direction_last_year=direction_last_year,
-        direction_text=_direction_text(
-            (direction, previous_period, previous),
-            (direction_last_year, last_year_period, last_year),
-            current=current,
-            decimals=definition.decimals,
-        ),
-        record=None if record is None else record.label,
+        value_text=scale.text(current.value),
+        target=current.applied.target,
+        target_text=scale.setting_text(current.applied.target),
+        rag=judged.rag,
+        rag_reason=judged.rag_reason,
+        direction=judged.direction,
+        direction_last_year=judged.direction_last_year,
+        direction_text=judged.direction_text,
+        record=judged.record,
         has_commentary=bool(current.commentary.strip()),
         is_sample=current.is_sample,
     )
 
 
-def _format_optional(value: float | None, definition: _Definition) -> str:
-    if value is None:
-        return ""
-    # A target is set, not measured: "62%" beside a measured "58.2%".
-    return format_value(value, definition.unit, definition.decimals, trim_zeros=True)
+# ------------------------------------------------------------------ one indicator in detail
 
 
-def _direction(definition: _Definition, current: _Figures, earlier: _Figures | None) -> Direction:
-    if earlier is None:
-        return Direction.NOT_JUDGED
-    return direction_of_travel(
-        current=current.value,
-        previous=earlier.value,
-        polarity=definition.polarity,
-        decimals=definition.decimals,
+def get_indicator_detail(*, workspace: Workspace, indicator_id: int) -> IndicatorDetail:
+    """One indicator with its targets and every value row, judged; see the module."""
+    # Executed on the connection, a select of a table class is a Core select of
+    # its columns: plain rows, no ORM objects.
+    indicator_query = sa.select(Indicator).where(col(Indicator.id) == indicator_id)
+    targets_query = (
+        sa.select(IndicatorTarget)
+        .where(col(IndicatorTarget.indicator_id) == indicator_id)
+        .order_by(col(IndicatorTarget.year))
+    )
+    values_query = (
+        sa.select(IndicatorValue)
+        .where(col(IndicatorValue.indicator_id) == indicator_id)
+        .order_by(col(IndicatorValue.year), col(IndicatorValue.quarter))
+    )
+    with workspace.database.session() as session:
+        connection = session.connection()
+        indicator = connection.execute(indicator_query).first()
+        if indicator is None:
+            raise NotFoundError("indicator", indicator_id)
+        target_rows = connection.execute(targets_query).all()
+        value_rows = connection.execute(values_query).all()
+
+    scale = _Scale(
+        unit=Unit(indicator.unit),
+        polarity=Polarity(indicator.polarity),
+        decimals=indicator.decimals,
+    )
+    tolerance_kind = ToleranceKind(indicator.tolerance_kind)
+    years = {row.year: _year_target_of(row) for row in target_rows}
+    targets = tuple(
+        _target_row(row, years[row.year], scale, indicator.tolerance, tolerance_kind)
+        for row in target_rows
+    )
+    applied: dict[Quarter, EffectiveTarget] = {}
+    series: dict[Quarter, _Figures] = {}  # the periods with a value, for comparisons
+    for row in value_rows:
+        period = Quarter(row.year, row.quarter)
+        applied[period] = effective_target(
+            own_target=row.target,
+            own_floor=row.floor,
+            year=years.get(row.year),
+            tolerance=indicator.tolerance,
+            tolerance_kind=tolerance_kind,
+        )
+        if row.value is not None:
+            series[period] = _Figures(
+                value=row.value,
+                applied=applied[period],
+                commentary=row.commentary,
+                is_sample=row.is_sample,
+            )
+    values = tuple(
+        _value_row(row, scale, applied[Quarter(row.year, row.quarter)], series)
+        for row in value_rows
+    )
+    return IndicatorDetail(
+        id=IndicatorId(indicator.id),
+        version=indicator.version,
+        ref=indicator.ref,
+        name=indicator.name,
+        theme=indicator.theme,
+        unit=scale.unit,
+        polarity=scale.polarity,
+        frequency=Frequency(indicator.frequency),
+        measure_type=MeasureType(indicator.measure_type),
+        decimals=indicator.decimals,
+        tolerance=indicator.tolerance,
+        tolerance_kind=tolerance_kind,
+        tolerance_text=scale.tolerance_text(indicator.tolerance, tolerance_kind),
+        lead_service=indicator.lead_service,
+        owner=indicator.owner,
+        source=indicator.source,
+        definition=indicator.definition,
+        notes=indicator.notes,
+        retired=indicator.retired,
+        is_sample=indicator.is_sample,
+        targets=targets,
+        values=values,
     )
 
 
-_Comparison = tuple[Direction, Quarter, _Figures | None]
+def _target_row(
+    row: Any,
+    year: YearTarget,
+    scale: _Scale,
+    tolerance: float | None,
+    tolerance_kind: ToleranceKind,
+) -> IndicatorTargetRow:
+    applied_tolerance, applied_kind = effective_tolerance(
+        year=year, tolerance=tolerance, tolerance_kind=tolerance_kind
+    )
+    return IndicatorTargetRow(
+        id=row.id,
+        version=row.version,
+        year=row.year,
+        year_label=financial_year_label(row.year),
+        target=row.target,
+        floor=row.floor,
+        tolerance=row.tolerance,
+        tolerance_kind=year.tolerance_kind,
+        effective_tolerance=applied_tolerance,
+        effective_tolerance_kind=applied_kind,
+        target_text=scale.setting_text(row.target),
+        floor_text=scale.setting_text(row.floor),
+        tolerance_text=scale.tolerance_text(applied_tolerance, applied_kind),
+    )
 
 
-def _direction_text(*comparisons: _Comparison, current: _Figures, decimals: int) -> str:
-    """ "Worsening vs Q4 2016/17; worsening vs Q1 2016/17", one clause per comparison."""
-    if all(earlier is None for _, _, earlier in comparisons):
-        return "No earlier figure to compare with"
-    clauses = [
-        _comparison_clause(direction, period, earlier, current=current, decimals=decimals)
-        for direction, period, earlier in comparisons
-    ]
-    text = "; ".join(clauses)
-    return text[:1].upper() + text[1:]
+def _value_row(
+    row: Any, scale: _Scale, applied: EffectiveTarget, series: Mapping[Quarter, _Figures]
+) -> IndicatorValueRow:
+    period = Quarter(row.year, row.quarter)
+    current = series.get(period)
+    if current is None:
+        no_value = judge_rag(
+            value=None, target=applied.target, polarity=scale.polarity, decimals=scale.decimals
+        )
+        judged = _Judged(
+            rag=no_value.rag,
+            rag_reason=no_value.reason,
+            direction=Direction.NOT_JUDGED,
+            direction_last_year=Direction.NOT_JUDGED,
+            direction_text="",
+            record=None,
+        )
+    else:
+        judged = _judge(scale, period, current, series)
+    return IndicatorValueRow(
+        id=IndicatorValueId(row.id),
+        version=row.version,
+        indicator_id=IndicatorId(row.indicator_id),
+        period=period,
+        period_label=period.label,
+        value=row.value,
+        numerator=row.numerator,
+        denominator=row.denominator,
+        target=row.target,
+        floor=row.floor,
+        england=row.england,
+        region=row.region,
+        statistical_neighbours=row.statistical_neighbours,
+        provisional=row.provisional,
+        status_symbol=row.status_symbol,
+        commentary=row.commentary,
+        data_as_at=row.data_as_at,
+        is_sample=row.is_sample,
+        effective_target=applied.target,
+        effective_floor=applied.floor,
+        effective_tolerance=applied.tolerance,
+        effective_tolerance_kind=applied.tolerance_kind,
+        target_from_year=applied.target_from_year,
+        floor_from_year=applied.floor_from_year,
+        value_text=scale.text(row.value),
+        target_text=scale.setting_text(applied.target),
+        floor_text=scale.setting_text(applied.floor),
+        england_text=scale.text(row.england),
+        region_text=scale.text(row.region),
+        statistical_neighbours_text=scale.text(row.statistical_neighbours),
+        rag=judged.rag,
+        rag_reason=judged.rag_reason,
+        direction=judged.direction,
+        direction_last_year=judged.direction_last_year,
+        direction_text=judged.direction_text,
+        record=judged.record,
+    )
 
 
-def _comparison_clause(
-    direction: Direction,
-    period: Quarter,
-    earlier: _Figures | None,
-    *,
-    current: _Figures,
-    decimals: int,
-) -> str:
-    if earlier is None:
-        return f"no figure for {period.label}"
-    if direction is not Direction.NOT_JUDGED:
-        return f"{direction.value} vs {period.label}"
-    # No polarity to judge by (a context or demand measure): say which way it
-    # moved rather than "not judged", which reads like missing data. Compared
-    # at the displayed precision, as the judgements are.
-    now = round_displayed(current.value, decimals)
-    then = round_displayed(earlier.value, decimals)
-    if now > then:
-        return f"higher than {period.label}"
-    if now < then:
-        return f"lower than {period.label}"
-    return f"the same as {period.label}"
+# ------------------------------------------------------------------ themes
+
+
+def list_theme_names(*, workspace: Workspace) -> list[str]:
+    """Every theme's name in the council's order: the choices of the form's theme box."""
+    with workspace.database.session() as session:
+        return list_themes(session)

@@ -312,6 +312,30 @@ class IndicatorValue(SQLModel, table=True):
     version: int = 1
 
 
+class IndicatorTarget(SQLModel, table=True):
+    """One indicator's target, optional floor and tolerance for one financial year.
+
+    ``year`` is the calendar year the financial year starts in, as for values.
+    A value row's own target or floor overrides the year's, and an empty
+    ``tolerance`` or ``tolerance_kind`` falls back to the indicator's: the rule
+    is written once, in ``services.indicators``.
+    """
+
+    __tablename__ = "indicator_target"
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = _fk("indicator.id")
+    year: int
+    target: float | None = None
+    floor: float | None = None
+    tolerance: float | None = None
+    tolerance_kind: ToleranceKind | None = Field(
+        default=None, sa_column=_enum_column(ToleranceKind, nullable=True)
+    )
+    version: int = 1
+
+
 # ------------------------------------------------------------------ improvement plans
 
 

@@ -2,8 +2,10 @@
 
 Upgraded to head, a new file has every table of the models and nothing differs
 from them (the ``alembic check`` of STYLE.md); downgrading to base removes every
-table, and upgrading again works; the app's cheap reading of the revision files
-agrees with Alembic's own; and ``open_database`` stamps the head revision.
+table, and upgrading again works; revision 0002 adds the per-year targets and
+its downgrade removes them and nothing else; the app's cheap reading of the
+revision files agrees with Alembic's own; and ``open_database`` stamps the head
+revision.
 """
 
 from __future__ import annotations
@@ -91,6 +93,89 @@ def test_downgrade_to_base_removes_every_table_and_upgrade_works_again(
     _upgrade(engine)
 
     assert _table_names(engine) == MODEL_TABLES | {migrations.VERSION_TABLE}
+
+
+_INDICATOR_AT_0001 = (
+    "INSERT INTO indicator (id, ref, name, theme, unit, polarity, frequency, measure_type,"
+    " decimals, tolerance, tolerance_kind, lead_service, owner, source, definition, notes,"
+    " retired, is_sample, version) VALUES (1, 'CLA-01', 'Children Looked After', 'Start Well',"
+    " 'count', 'lower is better', 'quarterly', 'snapshot at period end', 0, 5,"
+    " 'percent of target', '', '', '', '', '', 0, 0, 1)"
+)
+
+
+def test_0002_adds_per_year_targets_and_its_downgrade_removes_only_them(
+    engine: sa.Engine,
+) -> None:
+    with engine.begin() as connection:
+        command.upgrade(migrations.alembic_config(connection), "0001_initial_schema")
+        connection.exec_driver_sql(
+            "INSERT INTO theme (name, position, version) VALUES ('Start Well', 0, 1)"
+        )
+        connection.exec_driver_sql(_INDICATOR_AT_0001)
+    assert "indicator_target" not in _table_names(engine)
+
+    with engine.begin() as connection:
+        command.upgrade(migrations.alembic_config(connection), "0002_indicator_targets")
+
+    inspector = sa.inspect(engine)
+    assert [column["name"] for column in inspector.get_columns("indicator_target")] == [
+        "id",
+        "indicator_id",
+        "year",
+        "target",
+        "floor",
+        "tolerance",
+        "tolerance_kind",
+        "version",
+    ]
+    (foreign_key,) = inspector.get_foreign_keys("indicator_target")
+    assert foreign_key["name"] == "fk_indicator_target_indicator_id_indicator"
+    assert foreign_key["options"] == {"ondelete": "CASCADE"}
+    assert [unique["name"] for unique in inspector.get_unique_constraints("indicator_target")] == [
+        "uq_indicator_target_indicator_id_year"
+    ]
+    assert [index["name"] for index in inspector.get_indexes("indicator_target")] == [
+        "ix_indicator_target_indicator_id"
+    ]
+    insert_target = (
+        "INSERT INTO indicator_target (indicator_id, year, target, tolerance_kind, version)"
+        " VALUES (1, 2017, 1700, NULL, 1)"
+    )
+    with engine.begin() as connection:
+        connection.exec_driver_sql(insert_target)
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+        connection.exec_driver_sql(insert_target)  # one row per indicator and year
+
+    with engine.begin() as connection:
+        command.downgrade(migrations.alembic_config(connection), "0001_initial_schema")
+
+    assert "indicator_target" not in _table_names(engine)
+    with engine.connect() as connection:
+        assert migrations.current_revision(connection) == "0001_initial_schema"
+        refs = connection.exec_driver_sql("SELECT ref FROM indicator").scalars().all()
+    assert refs == ["CLA-01"]  # the rest of the data is untouched
+
+
+def test_an_indicators_targets_go_with_it(tmp_path: Path) -> None:
+    """The migrated foreign key deletes a year's targets with their indicator (CASCADE)."""
+    database = open_database(tmp_path / "cascade.qpmr", create=True)
+    try:
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO theme (name, position, version) VALUES ('Start Well', 0, 1)"
+            )
+            connection.exec_driver_sql(_INDICATOR_AT_0001)
+            connection.exec_driver_sql(
+                "INSERT INTO indicator_target (indicator_id, year, version) VALUES (1, 2017, 1)"
+            )
+            connection.exec_driver_sql("DELETE FROM indicator WHERE id = 1")
+            remaining = connection.exec_driver_sql(
+                "SELECT count(*) FROM indicator_target"
+            ).scalar_one()
+    finally:
+        database.close()
+    assert remaining == 0
 
 
 def test_the_cheap_revision_reading_agrees_with_alembic() -> None:

@@ -16,10 +16,23 @@ Contract (the README's command-line reference is written from this):
     value), in UTF-8 whatever the locale.
 ``qpmr-desktop screenshot --tab indicators|minutes|actions --out FILE.png [--size WxH]``
     renders the main window offscreen on that tab and saves a PNG.
+``qpmr-desktop import-indicators FILE [--mapping FILE.json] [--period PERIOD] [--dry-run] …``
+    previews the import of a CSV or XLSX file of indicator values (the
+    native format, or another layout through a saved mapping such as those in
+    ``resources/import-mappings``) and prints the report: how the file was
+    read, the indicators it creates, the counts of new, updated, unchanged and
+    error rows, then every error ("row 12, column value: 'abc' is not a
+    number"), or with ``--verbose`` every row. Without ``--dry-run`` it then
+    applies the import, all or nothing. Any error row: exit status 1 and
+    nothing is changed. ``--period "Q1 2014/15"`` names the quarter of a file
+    that has no period column; ``--sheet NAME`` picks an XLSX sheet.
+``qpmr-desktop export-indicators --out FILE.csv|FILE.xlsx``
+    writes every indicator value in the native format and prints how many rows.
 
 ``--database`` may come before or after the command. Exit status: 0 done;
 1 bad input (a database that cannot be opened, an id that is not there, a demo
-that exists, a bad ``--size``), with one line on stderr starting
+that exists, a bad ``--size``, an import file or mapping that cannot be read, an
+import with error rows), with one line on stderr starting
 "qpmr-desktop: error: " and never a traceback; 2 bad usage (argparse).
 
 Importing this module must stay cheap (start-up time is measured): sqlmodel,
@@ -48,6 +61,7 @@ from typing import TYPE_CHECKING, Any
 from qpmr_desktop import __version__
 
 if TYPE_CHECKING:
+    from qpmr_desktop.services.indicator_import import ImportPreview, PlannedRow
     from qpmr_desktop.services.workspace import Workspace
 
 PROG = "qpmr-desktop"
@@ -137,7 +151,46 @@ def _build_parser() -> argparse.ArgumentParser:
         help=f"window size in pixels (default {DEFAULT_SIZE})",
     )
     _add_database_options(screenshot, global_=False)
+    _add_indicator_file_commands(commands)
     return parser
+
+
+def _add_indicator_file_commands(commands: Any) -> None:
+    importing = commands.add_parser(
+        "import-indicators",
+        help="import indicator values from a CSV or XLSX file",
+        description=(
+            "Preview the import of indicator values from a CSV or XLSX file, print the report, "
+            "and apply it unless --dry-run is given. All or nothing: if any row has an error, "
+            "nothing is imported and the exit status is 1."
+        ),
+    )
+    importing.add_argument("file", type=Path, metavar="FILE", help="the CSV or XLSX file")
+    importing.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FILE.json",
+        help="a saved column mapping (default: the native format, recognised by its headers)",
+    )
+    importing.add_argument(
+        "--period",
+        metavar="PERIOD",
+        help='the quarter the file is for, when it has no period column, e.g. "Q1 2014/15"',
+    )
+    importing.add_argument("--sheet", metavar="NAME", help="the XLSX sheet (default: the first)")
+    importing.add_argument(
+        "--dry-run", action="store_true", help="print the report but change nothing"
+    )
+    importing.add_argument("--verbose", action="store_true", help="list every row, not only errors")
+    _add_database_options(importing, global_=False)
+
+    exporting = commands.add_parser(
+        "export-indicators",
+        help="write every indicator value to a CSV or XLSX file",
+        description="Write every indicator value in the native format, as CSV or XLSX by suffix.",
+    )
+    exporting.add_argument("--out", required=True, type=Path, metavar="FILE.csv|FILE.xlsx")
+    _add_database_options(exporting, global_=False)
 
 
 def _add_database_options(parser: argparse.ArgumentParser, *, global_: bool) -> None:
@@ -178,6 +231,20 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return _command_screenshot(
             database=database, tab=args.tab, out=args.out, size=size, item=args.item
         )
+    if args.command == "import-indicators":
+        database = _chosen_database(parser, args)
+        return _command_import_indicators(
+            database=database,
+            file=args.file,
+            mapping=args.mapping,
+            period=args.period,
+            sheet=args.sheet,
+            dry_run=args.dry_run,
+            verbose=args.verbose,
+        )
+    if args.command == "export-indicators":
+        database = _chosen_database(parser, args)
+        return _command_export_indicators(database=database, out=args.out)
     return _command_gui(database=_explicit_or_env(args), demo=args.demo)
 
 
@@ -324,6 +391,143 @@ def _command_list(*, database: Path, kind: str, as_json: bool) -> int:
         _write_stdout(_format_table(listing.columns, listing.rows))
     else:
         _write_stdout(f"No {kind} in {database}.\n")
+    return EXIT_OK
+
+
+def _command_import_indicators(
+    *,
+    database: Path,
+    file: Path,
+    mapping: Path | None,
+    period: str | None,
+    sheet: str | None,
+    dry_run: bool,
+    verbose: bool,
+) -> int:
+    from qpmr_desktop.domain.periods import PeriodError, Quarter
+    from qpmr_desktop.services.indicator_import import (
+        ImportConflictError,
+        ImportFileError,
+        MappingError,
+        apply_import,
+        guess_mapping,
+        load_mapping,
+        preview_import,
+        read_table,
+    )
+
+    # What the user named is checked before the database opens: cheap failures first.
+    try:
+        quarter = None if period is None else Quarter.parse(period)
+        column_mapping = None if mapping is None else load_mapping(mapping)
+        table = read_table(file, sheet=sheet)
+    except (PeriodError, MappingError, ImportFileError) as error:
+        raise CommandError(str(error)) from error
+    if column_mapping is None:
+        column_mapping = guess_mapping(table)
+    with _workspace(database) as workspace:
+        preview = preview_import(
+            workspace=workspace, table=table, mapping=column_mapping, period=quarter
+        )
+        _write_stdout(_import_report(preview, verbose=verbose))
+        if preview.has_errors:
+            rows = preview.counts.errors
+            problem = f"{rows} row(s) with errors" if rows else "the file cannot be imported"
+            raise CommandError(f"{problem}; nothing was imported.")
+        if dry_run:
+            _write_stdout("Dry run: nothing was changed.\n")
+            return EXIT_OK
+        try:
+            result = apply_import(workspace=workspace, preview=preview)
+        except ImportConflictError as error:
+            raise CommandError(str(error)) from error
+    _write_stdout(
+        f"Imported: {result.inserted} new and {result.updated} updated rows, "
+        f"{len(result.created_indicators)} new indicator(s).\n"
+    )
+    return EXIT_OK
+
+
+def _import_report(preview: ImportPreview, *, verbose: bool = False) -> str:
+    """The import preview as ``import-indicators`` prints it: a summary, then the problems.
+
+    With ``verbose`` every planned row gets a line; otherwise only error rows.
+    """
+    from qpmr_desktop.services.indicator_import import RowStatus
+
+    table = preview.table
+    mapping = preview.mapping
+    lines = [f"Import of {table.path.name} ({table.description}; {len(table.rows)} data rows)"]
+    about = f"Mapping: {mapping.name or 'unnamed'}"
+    if preview.period is not None:
+        about += f"; period {preview.period.label}"
+    lines.append(about)
+    ignored = [
+        f"{column} ({why})"
+        for column, why in mapping.ignored_columns.items()
+        if column in table.headers
+    ]
+    if ignored:
+        lines.append("Ignored by the mapping: " + "; ".join(ignored))
+    if preview.unused_columns:
+        lines.append("Columns not imported: " + ", ".join(preview.unused_columns))
+    if preview.new_indicators:
+        refs = ", ".join(indicator.ref for indicator in preview.new_indicators)
+        lines.append(f"New indicators ({len(preview.new_indicators)}): {refs}")
+    counts = preview.counts
+    lines.append(
+        f"Rows: {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged, "
+        f"{counts.errors} with errors"
+    )
+    lines.extend(f"Note: {note}" for note in preview.notes)
+    lines.extend(str(issue) for issue in preview.file_issues)
+    for row in preview.rows:
+        if row.status is RowStatus.ERROR:
+            lines.extend(str(issue) for issue in row.issues)
+        elif verbose:
+            lines.append(_planned_row_line(row))
+    return "\n".join(lines) + "\n"
+
+
+def _planned_row_line(row: PlannedRow) -> str:
+    """ "row 7: updated FI06 Q1 2014/15: value 97.4 → 97.9" """
+    from qpmr_desktop.services.import_files import plain_number
+
+    def shown(value: object) -> str:
+        if value is None:
+            return "blank"
+        if isinstance(value, float):
+            return plain_number(value)
+        if isinstance(value, str):
+            return repr(_fit(value, 40))
+        return str(value)
+
+    head = f"row {row.source_row}: {row.status.value} {row.indicator_ref} {row.period_label}"
+    if row.changes:
+        details = ", ".join(
+            f"{change.field} {shown(change.old)} → {shown(change.new)}" for change in row.changes
+        )
+    else:
+        details = ", ".join(
+            f"{name} {shown(value)}"
+            for name, value in row.values.items()
+            # 0 is a figure worth showing; blank, "" and False are not.
+            if not (value is None or value == "" or value is False)
+        )
+    return f"{head}: {details}" if details else head
+
+
+def _command_export_indicators(*, database: Path, out: Path) -> int:
+    from qpmr_desktop.services.indicator_export import ExportError, export_indicators
+
+    if not out.parent.is_dir():
+        raise CommandError(f"The folder for the export does not exist: {out.parent}")
+    with _workspace(database) as workspace:
+        try:
+            written = export_indicators(workspace=workspace, path=out)
+        except ExportError as error:
+            raise CommandError(str(error)) from error
+    _write_stdout(f"Wrote {written} rows to {out}\n")
     return EXIT_OK
 
 

@@ -12,7 +12,8 @@ Contract:
   ``venv`` and ``ensurepip`` modules exist.  Debian splits ``ensurepip`` out
   into ``python3.X-venv``.
 * ``offscreen`` - the Debian packages offscreen Qt needs (plus poppler-utils,
-  which the tests use to read PDFs back) are installed; with ``--venv`` and
+  which the tests use to read PDFs back, and libenchant with the en_GB
+  Hunspell dictionary for the spell checker) are installed; with ``--venv`` and
   PySide6 installed there, ``ldd`` finds every library that Qt's offscreen
   platform plugin and the QtCore/QtGui/QtWidgets libraries link to.
 * ``window`` - the same for a real window: the xcb family and the xcb
@@ -68,6 +69,10 @@ OFFSCREEN_PACKAGES: tuple[str, ...] = (
     "fonts-dejavu-core",
     # pdftotext and pdftoppm: the tests read generated PDFs back with them.
     "poppler-utils",
+    # The minutes editor's British English spell checker: pyenchant loads
+    # libenchant with dlopen, and enchant finds the en_GB Hunspell dictionary.
+    "libenchant-2-2",
+    "hunspell-en-gb",
 )
 
 # What a real window adds: Qt's xcb platform plugin and its GL integration.
@@ -327,7 +332,7 @@ def purpose(mode: str) -> str:
     """Who needs a mode's packages, for the messages."""
     return {
         "python": "python3 -m venv",
-        "offscreen": "headless Qt (and the tests' PDF tools)",
+        "offscreen": "headless Qt, the spell checker and the tests' PDF tools",
         "window": "a Qt window",
     }[mode]
 

@@ -642,6 +642,20 @@ def _value_row(
 # ------------------------------------------------------------------ themes
 
 
+def list_retired_indicators(*, workspace: Workspace) -> list[IndicatorDetail]:
+    """Retired indicators, by ref, with their details (what Restore offers).
+
+    Retired indicators are few, so one detail query each is fine here.
+    """
+    query = sa.select(col(Indicator.id)).where(col(Indicator.retired).is_(True))
+    with workspace.database.session() as session:
+        ids = [ident for ident in session.connection().execute(query).scalars() if ident]
+    details = [
+        get_indicator_detail(workspace=workspace, indicator_id=IndicatorId(ident)) for ident in ids
+    ]
+    return sorted(details, key=lambda detail: natural_key(detail.ref))
+
+
 def list_theme_names(*, workspace: Workspace) -> list[str]:
     """Every theme's name in the council's order: the choices of the form's theme box."""
     with workspace.database.session() as session:

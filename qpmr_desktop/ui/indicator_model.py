@@ -5,25 +5,41 @@ Contract: ``IndicatorTableModel`` shows a list of ``IndicatorRow`` read models
 descriptors. The RAG cell reads "▲ Red" (shape and word) with the chip colour
 as ``ForegroundRole`` and the reason sentence as its tooltip; sample figures
 are marked in words ("sample") and in italics, with a tooltip saying so.
-``IndicatorFilterProxy`` matches the words typed against ref, name and theme.
+The theme column sorts in the council's order (the order the service gave the
+rows), not alphabetically. ``refresh_rows`` takes a fresh list after an edit
+and signals only what differs (``dataChanged`` for changed rows, inserts and
+removals for new and retired indicators), so the selection survives.
+
+``IndicatorFilters`` is the whole filter state (words, theme, RAG, direction,
+"needs commentary"); ``IndicatorFilterProxy`` applies it in
+``filterAcceptsRow`` on the row's read model, never through ``data()``, so a
+100,000-row scorecard filters in a blink. Every word typed must occur in the
+ref, name or theme; an empty RAG set means every RAG.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont
 
-from qpmr_desktop.domain.performance import Rag
+from qpmr_desktop.domain.performance import Direction, Rag
 from qpmr_desktop.domain.periods import PeriodError, Quarter
 from qpmr_desktop.services.read_models import IndicatorRow
 from qpmr_desktop.services.sorting import natural_key
 from qpmr_desktop.ui.chips import RAG_COLOURS, rag_text
-from qpmr_desktop.ui.table_model import RIGHT, Column, RowFilterProxy, RowTableModel
+from qpmr_desktop.ui.roles import ItemRole
+from qpmr_desktop.ui.table_model import RIGHT, AnyIndex, Column, RowFilterProxy, RowTableModel
 
 SAMPLE_TOOLTIP = "Sample data: not from a published source"
 
 # Worst first, so an ascending sort puts the reds at the top.
 _RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.DATA_ONLY: 3, Rag.NO_DATA: 4}
+
+_ROOT = QModelIndex()
 
 _ITALIC = QFont()
 _ITALIC.setItalic(True)
@@ -53,7 +69,7 @@ COLUMNS: tuple[Column[IndicatorRow], ...] = (
         header="Ref",
         display=lambda row: row.ref,
         sort_key=lambda row: natural_key(row.ref),
-        width=70,
+        width=64,
     ),
     Column(
         key="name",
@@ -61,7 +77,7 @@ COLUMNS: tuple[Column[IndicatorRow], ...] = (
         display=lambda row: row.name,
         sort_key=lambda row: row.name.casefold(),
         tooltip=lambda row: row.name,
-        width=250,
+        stretch=True,
     ),
     Column(
         key="theme",
@@ -86,7 +102,7 @@ COLUMNS: tuple[Column[IndicatorRow], ...] = (
         alignment=RIGHT,
         tooltip=_figure_tooltip,
         font=_sample_font,
-        width=125,
+        width=118,
     ),
     Column(
         key="target",
@@ -95,7 +111,7 @@ COLUMNS: tuple[Column[IndicatorRow], ...] = (
         sort_key=lambda row: _optional_number(row.target),
         alignment=RIGHT,
         font=_sample_font,
-        width=115,
+        width=100,
     ),
     Column(
         key="rag",
@@ -105,7 +121,7 @@ COLUMNS: tuple[Column[IndicatorRow], ...] = (
         tooltip=lambda row: row.rag_reason,
         foreground=lambda row: QColor(RAG_COLOURS[row.rag]),
         header_tooltip="Judgement against target: ● Green, ◆ Amber, ▲ Red, ○ no target or data",
-        width=90,
+        width=86,
     ),
     Column(
         key="direction",
@@ -125,7 +141,7 @@ COLUMNS: tuple[Column[IndicatorRow], ...] = (
         font=_sample_font,
         foreground=lambda row: QColor("#6f777b") if row.is_sample else None,
         header_tooltip="“sample”: demonstration figures, not from a published source",
-        width=55,
+        width=52,
     ),
 )
 
@@ -146,15 +162,146 @@ def indicator_haystack(row: IndicatorRow) -> str:
     return f"{row.ref}\n{row.name}\n{row.theme}"
 
 
+def needs_commentary(row: IndicatorRow) -> bool:
+    """Red, or worse than the previous quarter, and nothing written to explain it."""
+    return (row.rag is Rag.RED or row.direction is Direction.WORSENING) and not row.has_commentary
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorFilters:
+    """What the scorecard is narrowed to; the default shows every indicator.
+
+    ``theme`` None is every theme; ``rags`` empty is every judgement (the ○ toggle
+    stands for both "Data only" and "No data"); ``direction`` None is every
+    direction (against the previous quarter).
+    """
+
+    text: str = ""
+    theme: str | None = None
+    rags: frozenset[Rag] = field(default_factory=frozenset)
+    direction: Direction | None = None
+    needs_commentary: bool = False
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.text.casefold().split())
+
+    @property
+    def is_default(self) -> bool:
+        return self == IndicatorFilters(text=self.text) and not self.words
+
+
 class IndicatorTableModel(RowTableModel[IndicatorRow]):
     """The scorecard: ``IndicatorRow`` read models shown through ``COLUMNS``."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(COLUMNS, id_of=lambda row: row.id, parent=parent)
+        self._theme_column = self.column_of("theme")
+        self._theme_rank: dict[str, int] = {}
+
+    def set_rows(self, rows: Sequence[IndicatorRow]) -> None:
+        self._rank_themes(rows)
+        super().set_rows(rows)
+
+    def refresh_rows(self, rows: Sequence[IndicatorRow]) -> None:
+        """Take a fresh scorecard, signalling only the rows that differ (see the module).
+
+        Falls back to a reset when rows changed places (a new theme order).
+        """
+        old_ids = [row.id for row in self.rows()]
+        new_ids = [row.id for row in rows]
+        new_set = set(new_ids)
+        for number in reversed(range(len(old_ids))):
+            if old_ids[number] not in new_set:
+                self._remove_row(number)
+        kept = [ident for ident in old_ids if ident in new_set]
+        if [ident for ident in new_ids if ident in set(kept)] != kept:
+            self.set_rows(rows)
+            return
+        self._rank_themes(rows)
+        for number, row in enumerate(rows):
+            if self.row_of_id(row.id) is None:
+                self._insert_row(number, row)
+            elif self.row_at(number) != row:
+                self._replace_row(number, row)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == ItemRole.SORT and index.isValid() and index.column() == self._theme_column:
+            row = self.row_at(index.row())
+            # The council's order (Start Well before Live Well), then the ref.
+            return (self._theme_rank.get(row.theme, len(self._theme_rank)), natural_key(row.ref))
+        return super().data(index, role)
+
+    # ------------------------------------------------------------ internals
+
+    def _rank_themes(self, rows: Sequence[IndicatorRow]) -> None:
+        rank: dict[str, int] = {}
+        for row in rows:  # the service lists rows theme by theme, in the council's order
+            rank.setdefault(row.theme, len(rank))
+        self._theme_rank = rank
+
+    def _remove_row(self, number: int) -> None:
+        rows = list(self.rows())
+        self.beginRemoveRows(_ROOT, number, number)
+        del rows[number]
+        self._store(rows)
+        self.endRemoveRows()
+
+    def _insert_row(self, number: int, row: IndicatorRow) -> None:
+        rows = list(self.rows())
+        self.beginInsertRows(_ROOT, number, number)
+        rows.insert(number, row)
+        self._store(rows)
+        self.endInsertRows()
+
+    def _replace_row(self, number: int, row: IndicatorRow) -> None:
+        rows = list(self.rows())
+        rows[number] = row
+        self._store(rows)
+        self.dataChanged.emit(self.index(number, 0), self.index(number, self.columnCount() - 1), [])
+
+    def _store(self, rows: list[IndicatorRow]) -> None:
+        # RowTableModel keeps the list and the id index; set both without a reset.
+        self._rows = rows
+        self._row_by_id = {row.id: number for number, row in enumerate(rows)}
 
 
 class IndicatorFilterProxy(RowFilterProxy[IndicatorRow]):
-    """Narrows the scorecard to rows whose ref, name or theme hold every typed word."""
+    """Narrows the scorecard by ``IndicatorFilters``, reading each row's read model directly."""
 
     def __init__(self, source: IndicatorTableModel, parent: QObject | None = None) -> None:
         super().__init__(source, haystack=indicator_haystack, parent=parent)
+        self._source = source
+        self._filters = IndicatorFilters()
+
+    @property
+    def filters(self) -> IndicatorFilters:
+        return self._filters
+
+    def set_filters(self, filters: IndicatorFilters) -> None:
+        """Apply ``filters`` (words included); nothing happens when they are the same."""
+        if filters == self._filters and filters.words == self._words:
+            return
+        self.beginFilterChange()
+        self._filters = filters
+        self._words = filters.words
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_filter_text(self, text: str) -> None:
+        self.set_filters(replace(self._filters, text=text))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: ARG002
+        row = self._source.row_at(source_row)
+        filters = self._filters
+        if filters.theme is not None and row.theme != filters.theme:
+            return False
+        if filters.rags and row.rag not in filters.rags:
+            return False
+        if filters.direction is not None and row.direction is not filters.direction:
+            return False
+        if filters.needs_commentary and not needs_commentary(row):
+            return False
+        if not self._words:
+            return True
+        text = indicator_haystack(row).casefold()
+        return all(word in text for word in self._words)

@@ -13,7 +13,10 @@ Contract:
   loads the first time it is shown. Switching database resets every tab's
   models and clears the undo stack (its commands belong to the old file).
 - Edit ▸ Undo / Redo are wired to ``undo_stack`` and are disabled while it
-  has nothing to undo or redo; editing commands arrive with later issues.
+  has nothing to undo or redo. The tabs that edit push their commands on it
+  (the Indicators tab is given it when made).
+- The Indicator menu holds the Indicators tab's actions (new, edit, retire,
+  restore); it is enabled while that tab is the current one.
 - Geometry, splitters and column layout are kept in ``WindowState`` (apart
   from preferences) unless ``remember_layout`` is False (screenshots, tests).
 """
@@ -31,6 +34,7 @@ from qpmr_desktop import __version__
 from qpmr_desktop.services.workspace import Workspace, WorkspaceOpenError, open_workspace
 from qpmr_desktop.ui.actions_tab import ActionsTab
 from qpmr_desktop.ui.database_dialogs import ask_existing_database_path, ask_new_database_path
+from qpmr_desktop.ui.indicator_filters import TransientFilterPreferences
 from qpmr_desktop.ui.indicators_tab import IndicatorsTab
 from qpmr_desktop.ui.minutes_tab import MinutesTab
 from qpmr_desktop.ui.settings import RecentDatabases, WindowState
@@ -82,7 +86,14 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
         self._tabs: dict[str, WorkspaceTab] = {}
-        tabs: tuple[WorkspaceTab, ...] = (IndicatorsTab(self), MinutesTab(self), ActionsTab(self))
+        # Screenshots and tests (remember_layout=False) must neither show nor
+        # change the filter the user left on the scorecard.
+        self._indicators_tab = IndicatorsTab(
+            self,
+            undo_stack=self.undo_stack,
+            preferences=None if remember_layout else TransientFilterPreferences(),
+        )
+        tabs: tuple[WorkspaceTab, ...] = (self._indicators_tab, MinutesTab(self), ActionsTab(self))
         for tab in tabs:
             self._tabs[tab.key] = tab
             self.tabs.addTab(tab, tab.title)
@@ -105,6 +116,7 @@ class MainWindow(QMainWindow):
             self.set_current_tab(initial_tab)
 
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self._enable_tab_menus()
         if workspace is None:
             self._show_opening(opening)
         else:
@@ -173,6 +185,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ slots
 
     def _on_tabs_current_changed(self) -> None:
+        self._enable_tab_menus()
         if self._workspace is not None:
             self.current_tab().ensure_loaded()
 
@@ -253,6 +266,10 @@ class MainWindow(QMainWindow):
         self.find_action.setStatusTip("Move to the current tab's filter box")
         self.find_action.triggered.connect(self._on_find_triggered)
 
+        self.indicator_menu = bar.addMenu("&Indicator")
+        self.indicator_menu.setObjectName("menu_indicator")
+        self._indicators_tab.fill_menu(self.indicator_menu)
+
         help_menu = bar.addMenu("&Help")
         help_menu.setObjectName("menu_help")
         self.about_action = self._add_action(help_menu, f"&About {APP_TITLE}", "action_about")
@@ -272,6 +289,10 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         menu.addAction(action)
         return action
+
+    def _enable_tab_menus(self) -> None:
+        # The Indicator menu acts on the Indicators tab's selection: only while it is shown.
+        self.indicator_menu.menuAction().setEnabled(self.current_tab() is self._indicators_tab)
 
     def _attach(self, workspace: Workspace) -> None:
         self._workspace = workspace

@@ -4,8 +4,12 @@ Contract: QSettings is the store (the application and organisation names set
 in ``app.run_gui`` choose the file). Saved window state (geometry, splitter
 positions, column widths and sort order) lives under ``window_state/`` and the
 recent-databases list under ``recent/``, apart from the user's preferences
-(``preferences/``, arriving with a later issue), so resetting the layout can
-never lose a preference. Every key is named here and nowhere else.
+(``preferences/``), so resetting the layout can never lose a preference.
+Every key is named here and nowhere else.
+
+``Preferences`` holds typed preference values by name under
+``preferences/``: text, a list of texts, and yes/no. A value stored with the
+wrong type (an edited ini file) reads as the default, never as an error.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 RECENT_DATABASES_KEY = "recent/databases"
 WINDOW_STATE_GROUP = "window_state"
+PREFERENCES_GROUP = "preferences"
 MAX_RECENT = 8
 
 
@@ -78,3 +83,46 @@ class WindowState:
 
     def sync(self) -> None:
         self._settings.sync()
+
+
+class Preferences:
+    """The user's choices that outlive a run (the Indicators filter, …), by name."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings if settings is not None else QSettings()
+
+    def text(self, name: str, default: str = "") -> str:
+        value = self._settings.value(self._key(name))
+        return value if isinstance(value, str) else default
+
+    def set_text(self, name: str, text: str) -> None:
+        self._settings.setValue(self._key(name), text)
+
+    def texts(self, name: str) -> list[str]:
+        value = self._settings.value(self._key(name))
+        if isinstance(value, str):  # an ini file gives a one-item list back as its item
+            return [value] if value else []
+        if isinstance(value, list):
+            return [item for item in value if isinstance(item, str)]
+        return []
+
+    def set_texts(self, name: str, texts: list[str]) -> None:
+        self._settings.setValue(self._key(name), list(texts))
+
+    def flag(self, name: str, *, default: bool = False) -> bool:
+        value = self._settings.value(self._key(name))
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value in {"true", "false"}:  # how ini files keep booleans
+            return value == "true"
+        return default
+
+    def set_flag(self, name: str, *, value: bool) -> None:
+        self._settings.setValue(self._key(name), value)
+
+    def sync(self) -> None:
+        self._settings.sync()
+
+    @staticmethod
+    def _key(name: str) -> str:
+        return f"{PREFERENCES_GROUP}/{name}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
@@ -222,3 +224,41 @@ def test_the_source_model_keeps_its_order(
         "CLA-10",
         "CLA-2",
     ]
+
+
+def test_refresh_rows_signals_only_what_changed(
+    qtbot: QtBot,
+    qtmodeltester: ModelChecker,
+    model: IndicatorTableModel,
+    indicator_rows: list[IndicatorRow],
+) -> None:
+    changed = [replace(indicator_rows[0], value_text="1,900"), *indicator_rows[1:]]
+    with (
+        qtbot.assertNotEmitted(model.modelReset),
+        qtbot.waitSignal(model.dataChanged) as blocker,
+    ):
+        model.refresh_rows(changed)
+    assert blocker.args[0].row() == 0
+    assert cell(model, 0, "value") == "1,900"
+    qtmodeltester.check(model)
+
+
+def test_refresh_rows_inserts_and_removes_without_a_reset(
+    qtbot: QtBot, model: IndicatorTableModel, indicator_rows: list[IndicatorRow]
+) -> None:
+    retired = indicator_rows[1:]
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.rowsRemoved):
+        model.refresh_rows(retired)
+    assert model.row_of_id(1) is None
+    assert model.row_of_id(2) == 0
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.rowsInserted):
+        model.refresh_rows(indicator_rows)
+    assert [model.row_at(n).id for n in range(5)] == [row.id for row in indicator_rows]
+
+
+def test_refresh_rows_resets_when_rows_change_places(
+    qtbot: QtBot, model: IndicatorTableModel, indicator_rows: list[IndicatorRow]
+) -> None:
+    with qtbot.waitSignal(model.modelReset):
+        model.refresh_rows(list(reversed(indicator_rows)))
+    assert model.row_at(0).id == indicator_rows[-1].id

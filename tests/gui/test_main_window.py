@@ -57,7 +57,7 @@ def test_the_status_bar_says_which_database_and_where(window: MainWindow, demo_p
 
 def test_the_menus_and_their_actions(window: MainWindow) -> None:
     titles = [action.text().replace("&", "") for action in window.menuBar().actions()]
-    assert titles == ["File", "Edit", "Help"]
+    assert titles == ["File", "Edit", "Indicator", "Help"]
     assert texts(menu(window, "File")) == [
         "New Database…",
         "Open Database…",

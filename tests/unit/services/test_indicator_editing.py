@@ -56,6 +56,7 @@ from qpmr_desktop.services.indicator_editing import (
 from qpmr_desktop.services.indicators import (
     get_indicator_detail,
     list_indicator_rows,
+    list_retired_indicators,
     list_theme_names,
 )
 from qpmr_desktop.services.read_models import (
@@ -1556,3 +1557,17 @@ def test_deleting_a_value_or_target_is_undone_exactly(
     _undo_and_redo(workspace, indicator_id, deleted_target)
 
     assert comparable(detail(workspace, indicator_id), row_ids=False) == original
+
+
+def test_retired_indicators_are_listed_for_restoring(demo_path: Path) -> None:
+    workspace = open_workspace(demo_path)
+    try:
+        (row, *_) = list_indicator_rows(workspace=workspace)
+        detail = get_indicator_detail(workspace=workspace, indicator_id=row.id)
+        assert list_retired_indicators(workspace=workspace) == []
+        retire_indicator(workspace=workspace, indicator_id=row.id, expected_version=detail.version)
+        (retired,) = list_retired_indicators(workspace=workspace)
+    finally:
+        workspace.close()
+
+    assert (retired.id, retired.ref, retired.retired) == (row.id, row.ref, True)

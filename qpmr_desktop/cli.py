@@ -28,6 +28,14 @@ Contract (the README's command-line reference is written from this):
     that has no period column; ``--sheet NAME`` picks an XLSX sheet.
 ``qpmr-desktop export-indicators --out FILE.csv|FILE.xlsx``
     writes every indicator value in the native format and prints how many rows.
+``qpmr-desktop import-minutes FILE --json``
+    prints the structure of published minutes text (title, presenters,
+    sections and points with their kinds, resolutions with parts, supporting
+    documents) as JSON, changing nothing; needs no database.
+``qpmr-desktop import-minutes FILE --committee NAME --date YYYY-MM-DD [--number N]``
+    saves it as a new agenda item of that committee's meeting on that date
+    (a draft meeting is created when there is none) and prints the new
+    item's id alone on the last line.
 
 ``--database`` may come before or after the command. Exit status: 0 done;
 1 bad input (a database that cannot be opened, an id that is not there, a demo
@@ -152,7 +160,40 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_database_options(screenshot, global_=False)
     _add_indicator_file_commands(commands)
+    _add_minutes_import_command(commands)
     return parser
+
+
+def _add_minutes_import_command(commands: Any) -> None:
+    minutes = commands.add_parser(
+        "import-minutes",
+        help="take in published minutes text as an agenda item",
+        description=(
+            "Read minutes as a council publishes them (a ModernGov 'Agenda item' page, "
+            "text copied from a PDF). With --json, print their structure and change "
+            "nothing; otherwise save them as a new agenda item of the committee's meeting "
+            "on --date and print the new item's id on the last line."
+        ),
+    )
+    minutes.add_argument("file", type=Path, metavar="FILE", help="a UTF-8 text file")
+    minutes.add_argument(
+        "--json", action="store_true", help="print the parsed structure as JSON; save nothing"
+    )
+    minutes.add_argument("--committee", metavar="NAME", help="the committee (to save)")
+    minutes.add_argument(
+        "--date", type=_iso_date, metavar="YYYY-MM-DD", help="the meeting's date (to save)"
+    )
+    minutes.add_argument(
+        "--number", metavar="N", help="the item's number (default: the next on the agenda)"
+    )
+    _add_database_options(minutes, global_=False)
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
 def _add_indicator_file_commands(commands: Any) -> None:
@@ -218,34 +259,69 @@ def _add_database_option(parser: argparse.ArgumentParser, *, global_: bool) -> N
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.demo and args.database is not None:
         parser.error("use either --database or --demo, not both")
-    if args.command == "demo":
-        return _command_demo(database=args.database, force=args.force)
-    if args.command == "list":
-        database = _chosen_database(parser, args)
-        return _command_list(database=database, kind=args.kind, as_json=args.json)
-    if args.command == "screenshot" and args.item is not None and args.tab != "minutes":
+    handler = _HANDLERS.get(args.command)
+    if handler is None:
+        return _command_gui(database=_explicit_or_env(args), demo=args.demo)
+    return handler(parser, args)
+
+
+def _run_demo(_parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    return _command_demo(database=args.database, force=args.force)
+
+
+def _run_list(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    database = _chosen_database(parser, args)
+    return _command_list(database=database, kind=args.kind, as_json=args.json)
+
+
+def _run_screenshot(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.item is not None and args.tab != "minutes":
         parser.error("--item selects an agenda item: it goes with --tab minutes")
-    if args.command == "screenshot":
-        size = parse_size(args.size)  # before the database: --demo may have to build one
-        database = _chosen_database(parser, args)
-        return _command_screenshot(
-            database=database, tab=args.tab, out=args.out, size=size, item=args.item
-        )
-    if args.command == "import-indicators":
-        database = _chosen_database(parser, args)
-        return _command_import_indicators(
-            database=database,
-            file=args.file,
-            mapping=args.mapping,
-            period=args.period,
-            sheet=args.sheet,
-            dry_run=args.dry_run,
-            verbose=args.verbose,
-        )
-    if args.command == "export-indicators":
-        database = _chosen_database(parser, args)
-        return _command_export_indicators(database=database, out=args.out)
-    return _command_gui(database=_explicit_or_env(args), demo=args.demo)
+    size = parse_size(args.size)  # before the database: --demo may have to build one
+    database = _chosen_database(parser, args)
+    return _command_screenshot(
+        database=database, tab=args.tab, out=args.out, size=size, item=args.item
+    )
+
+
+def _run_import_indicators(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    return _command_import_indicators(
+        database=_chosen_database(parser, args),
+        file=args.file,
+        mapping=args.mapping,
+        period=args.period,
+        sheet=args.sheet,
+        dry_run=args.dry_run,
+        verbose=args.verbose,
+    )
+
+
+def _run_export_indicators(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    return _command_export_indicators(database=_chosen_database(parser, args), out=args.out)
+
+
+def _run_import_minutes(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.json:
+        return _command_parse_minutes(file=args.file)
+    if not args.committee or args.date is None:
+        parser.error("import-minutes saves an item only with --committee and --date, or --json")
+    return _command_import_minutes(
+        database=_chosen_database(parser, args),
+        file=args.file,
+        committee=args.committee,
+        meeting_date=args.date,
+        number=args.number,
+    )
+
+
+_HANDLERS: dict[str, Callable[[argparse.ArgumentParser, argparse.Namespace], int]] = {
+    "demo": _run_demo,
+    "list": _run_list,
+    "screenshot": _run_screenshot,
+    "import-indicators": _run_import_indicators,
+    "export-indicators": _run_export_indicators,
+    "import-minutes": _run_import_minutes,
+}
 
 
 def _explicit_or_env(args: argparse.Namespace) -> Path | None:
@@ -391,6 +467,54 @@ def _command_list(*, database: Path, kind: str, as_json: bool) -> int:
         _write_stdout(_format_table(listing.columns, listing.rows))
     else:
         _write_stdout(f"No {kind} in {database}.\n")
+    return EXIT_OK
+
+
+def _read_minutes_text(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"{file} is not UTF-8 text (byte {error.start}): save it as UTF-8 and try again."
+        ) from error
+    except OSError as error:
+        raise CommandError(_describe_os_error(error)) from error
+
+
+def _command_parse_minutes(*, file: Path) -> int:
+    from qpmr_desktop.domain.minutes_parsing import parse_published_minutes
+
+    parsed = parse_published_minutes(_read_minutes_text(file))
+    _write_stdout(json.dumps(parsed.to_json_dict(), ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
+
+
+def _command_import_minutes(
+    *, database: Path, file: Path, committee: str, meeting_date: dt.date, number: str | None
+) -> int:
+    from qpmr_desktop.domain.minutes_parsing import parse_published_minutes
+    from qpmr_desktop.services.errors import ConflictError, NotAllowedError, ValidationError
+    from qpmr_desktop.services.minutes_import import save_parsed_item
+
+    parsed = parse_published_minutes(_read_minutes_text(file))
+    with _workspace(database) as workspace:
+        try:
+            item_id = save_parsed_item(
+                workspace=workspace,
+                parsed=parsed,
+                committee=committee,
+                meeting_date=meeting_date,
+                number=number if number is not None else parsed.item_number,
+            )
+        except (ValidationError, NotAllowedError, ConflictError) as error:
+            raise CommandError(str(error)) from error
+    sections = len(parsed.sections)
+    points = sum(len(section.points) for section in parsed.sections)
+    _write_stdout(
+        f"Saved {parsed.title!r} to {committee}, {meeting_date:%d %b %Y}: "
+        f"{sections} section(s), {points} point(s), {len(parsed.resolutions)} resolution(s).\n"
+        f"{item_id}\n"
+    )
     return EXIT_OK
 
 

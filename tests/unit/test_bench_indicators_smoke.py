@@ -1,0 +1,148 @@
+"""The indicators benchmark still runs: its generator and every measurement at a tiny size.
+
+``tests/benchmarks`` is not collected (it runs on demand: ``make bench-indicators``),
+so this keeps ``bench_indicators.py`` from rotting as the code it measures
+changes. It asserts counts -- rows generated, shown, filtered, imported --
+never times.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from tests.conftest import REPO_ROOT
+
+BENCH_PATH = REPO_ROOT / "tests" / "benchmarks" / "bench_indicators.py"
+INDICATORS = 8
+QUARTERS = 6
+IMPORT_ROWS = 30
+
+
+@pytest.fixture(scope="module")
+def bench_module() -> ModuleType:
+    """``bench_indicators`` loaded from its file (``tests/benchmarks`` is no package)."""
+    name = "bench_indicators_under_test"
+    spec = importlib.util.spec_from_file_location(name, BENCH_PATH)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def bench(bench_module: ModuleType, qapp: QApplication, tmp_path: Path) -> Iterator[Any]:
+    """An ``IndicatorsBench`` over a tiny generated database and import file."""
+    for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(tmp_path / "qt"))
+    dataset = bench_module.build_dataset(INDICATORS, QUARTERS)
+    database = tmp_path / "bench.qpmr"
+    bench_module.write_database(database, dataset)
+    import_base = tmp_path / "import-base.qpmr"
+    shutil.copyfile(database, import_base)
+    plan = bench_module.write_import_csv(tmp_path / "import.csv", dataset, IMPORT_ROWS)
+    made = bench_module.IndicatorsBench(
+        app=qapp,
+        database_path=database,
+        import_base=import_base,
+        import_csv=tmp_path / "import.csv",
+        dataset=dataset,
+        plan=plan,
+        scratch=tmp_path,
+        keystrokes=1,
+        filter_rows=50,
+    )
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+def test_the_generated_database_holds_every_row(bench_module: ModuleType, tmp_path: Path) -> None:
+    dataset = bench_module.build_dataset(INDICATORS, QUARTERS)
+    path = tmp_path / "generated.qpmr"
+    bench_module.write_database(path, dataset)
+
+    with sqlite3.connect(path) as connection:
+        counts = {
+            table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("theme", "indicator", "indicator_value", "indicator_target")
+        }
+    connection.close()
+
+    assert counts == {
+        "theme": min(INDICATORS, len(bench_module.THEMES)),
+        "indicator": INDICATORS,
+        "indicator_value": INDICATORS * QUARTERS,
+        "indicator_target": len(dataset.targets),
+    }
+    assert dataset.value_count == INDICATORS * QUARTERS
+    assert any(value.commentary for value in dataset.values)
+
+
+def test_the_import_file_plans_new_revised_and_unchanged_rows(
+    bench_module: ModuleType, tmp_path: Path
+) -> None:
+    dataset = bench_module.build_dataset(INDICATORS, QUARTERS)
+
+    plan = bench_module.write_import_csv(tmp_path / "import.csv", dataset, IMPORT_ROWS)
+
+    assert plan.rows == IMPORT_ROWS
+    assert plan.new == IMPORT_ROWS // 2
+    assert plan.updated + plan.unchanged == IMPORT_ROWS - IMPORT_ROWS // 2
+    assert plan.unchanged > 0
+    lines = (tmp_path / "import.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == IMPORT_ROWS + 1
+
+
+def test_a_run_measures_everything_and_fills_the_report(
+    bench_module: ModuleType, bench: Any
+) -> None:
+    figures = bench_module.Figures()
+    figures.notes.update(
+        {
+            "rows": "8 rows",
+            "raw": "48 rows",
+            "filter rows": "8 rows",
+            "big rows": "50 rows",
+            "import": "30 rows",
+            "first chart": "not measured",
+        }
+    )
+    figures.add("first chart").append(0.0)
+    plan = bench.plan
+
+    # Every measurement checks its own counts (rows shown, rows after an import) and raises.
+    bench_module.run_once(bench, figures, 0)
+    bench_module.run_big(bench, figures, through_data=True)
+    report = bench_module.format_report(figures, "header")
+    # What the measurements return, checked here.
+    shown_view = bench.open_baseline([])
+    shown_table = bench.open_baseline([], table="indicator_value")
+    shown_big = bench.filter_big([], repeats=1)
+    shown_big_data = bench.filter_big_through_data([])
+    bench.drop_big()
+    imported = bench.import_ours([])
+    written = bench.import_baseline([])
+
+    assert shown_view == INDICATORS
+    assert shown_table == INDICATORS * QUARTERS
+    assert shown_big == shown_big_data  # the same rows hold "care" in ref, name or theme
+    assert imported == (plan.new, plan.updated, plan.unchanged)
+    assert written == plan.rows
+    assert set(bench_module.goal_ratios(figures)) == {"open", "filter", "import"}
+    for label in ("QPMR IndicatorsTab", "baseline QSortFilterProxyModel", "of which apply_import"):
+        assert label in report
+    assert report.count("goal <=") == 3

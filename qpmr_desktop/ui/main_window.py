@@ -218,6 +218,28 @@ class MainWindow(QMainWindow):
         clear.setEnabled(bool(paths))
         clear.triggered.connect(self._recent.clear)
 
+    def _on_import_indicators_triggered(self) -> None:
+        if self._workspace is None:
+            return
+        # The dialog pulls in openpyxl and the import services: load it on first use.
+        from qpmr_desktop.ui.import_dialog import import_indicators_interactively  # noqa: PLC0415
+
+        result = import_indicators_interactively(self, self._workspace)
+        if result is not None:
+            # An import is not an undoable edit (it is audited instead); the
+            # stack's commands may refer to versions the import moved on.
+            self.undo_stack.clear()
+            self._indicators_tab.reload()
+
+    def _on_export_indicators_triggered(self) -> None:
+        if self._workspace is None:
+            return
+        from qpmr_desktop.ui.export_indicators import (  # noqa: PLC0415
+            export_indicators_interactively,
+        )
+
+        export_indicators_interactively(self, self._workspace)
+
     def _on_find_triggered(self) -> None:
         self.current_tab().focus_filter()
 
@@ -242,6 +264,21 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("menu_recent")
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        self.import_indicators_action = self._add_action(
+            file_menu, "&Import Indicator Values…", "action_import_indicators"
+        )
+        self.import_indicators_action.setStatusTip(
+            "Import quarterly figures from a CSV or XLSX file, with a preview"
+        )
+        self.import_indicators_action.triggered.connect(self._on_import_indicators_triggered)
+        self.export_indicators_action = self._add_action(
+            file_menu, "&Export Indicator Values…", "action_export_indicators"
+        )
+        self.export_indicators_action.setStatusTip(
+            "Write every indicator value to a CSV or XLSX file that imports back"
+        )
+        self.export_indicators_action.triggered.connect(self._on_export_indicators_triggered)
         file_menu.addSeparator()
         self.quit_action = self._add_action(
             file_menu, "&Quit", "action_quit", QKeySequence.StandardKey.Quit

@@ -62,6 +62,8 @@ def test_the_menus_and_their_actions(window: MainWindow) -> None:
         "New Database…",
         "Open Database…",
         "Open Recent",
+        "Import Indicator Values…",
+        "Export Indicator Values…",
         "Quit",
     ]
     assert texts(menu(window, "Edit"))[:2] == ["Undo", "Redo"]
@@ -358,3 +360,29 @@ def test_a_tab_that_cannot_load_says_so_and_the_window_carries_on(
     actions = window.tab("actions")
     assert isinstance(actions, ActionsTab)
     assert actions.model.rowCount() > 0
+
+
+def test_importing_from_the_file_menu_refreshes_the_scorecard(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A successful import reloads the Indicators tab and clears the undo stack."""
+    from qpmr_desktop.ui import import_dialog
+
+    calls: list[object] = []
+
+    def fake_import(_parent: object, workspace: object, **_kwargs: object) -> object:
+        calls.append(workspace)
+        return object()  # stands for the ImportResult of a successful import
+
+    monkeypatch.setattr(import_dialog, "import_indicators_interactively", fake_import)
+    tab = window.tab("indicators")
+    assert isinstance(tab, IndicatorsTab)
+    reloads: list[bool] = []
+    monkeypatch.setattr(tab, "reload", lambda: reloads.append(True))
+    window.undo_stack.push(QUndoCommand("an earlier edit"))
+
+    window.import_indicators_action.trigger()
+
+    assert calls == [window.workspace]
+    assert reloads == [True]
+    assert window.undo_stack.count() == 0

@@ -13,19 +13,42 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from qpmr_desktop.domain.actions import ActionRag, ActionStatus
+from qpmr_desktop.domain.actions import (
+    ActionRag,
+    ActionStatus,
+    DatePrecision,
+    PlanEventKind,
+    PlanStatus,
+    describe_action_rag,
+)
 from qpmr_desktop.domain.ids import (
     ActionId,
     AgendaItemId,
+    AmendmentId,
+    AttendanceId,
+    CommitteeId,
+    DeclarationId,
+    DocumentId,
     IndicatorId,
     IndicatorValueId,
     MeetingId,
+    PersonId,
+    PlanEventId,
     PlanId,
     PointId,
+    PresenterId,
+    PriorityAreaId,
     ResolutionId,
+    ResolutionPartId,
     SectionId,
 )
-from qpmr_desktop.domain.minutes import MinutesStatus, PointKind
+from qpmr_desktop.domain.minutes import (
+    AttendanceRole,
+    AttendanceStatus,
+    DeclarationKind,
+    MinutesStatus,
+    PointKind,
+)
 from qpmr_desktop.domain.performance import (
     Direction,
     Frequency,
@@ -393,6 +416,299 @@ class ItemMinutes:
     is_sample: bool = False  # minutes invented for the demo, not published
 
 
+
+# ------------------------------------------------------------------ minutes: editing
+
+
+class MinutesArea(StrEnum):
+    """What part of the minutes a change touched, so that views refresh only that.
+
+    ``MEETING`` the meeting's own fields (committee, date, time, venue);
+    ``LIFECYCLE`` its status (draft, circulated, approved); ``AGENDA`` the list
+    of its items (added, removed, moved, renumbered, retitled); ``ITEM`` an
+    item's presenters and supporting documents; ``STRUCTURE`` which sections,
+    points, resolutions and parts an item has and their order; ``TEXT`` the
+    text, kind, heading or label of one of them; ``ATTENDANCE`` the record of
+    attendance; ``DECLARATIONS`` the declarations of interest.
+    """
+
+    MEETING = "meeting"
+    LIFECYCLE = "lifecycle"
+    AGENDA = "agenda"
+    ITEM = "item"
+    STRUCTURE = "structure"
+    TEXT = "text"
+    ATTENDANCE = "attendance"
+    DECLARATIONS = "declarations"
+
+
+@dataclass(frozen=True, slots=True)
+class RowRef:
+    """One row of one table: ``RowRef("minute_point", 12)``."""
+
+    table: str
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesChange:
+    """What one minutes mutation changed: enough to refresh the views and to undo it.
+
+    ``operation`` is the name of the function that made it ("split_point");
+    ``row`` the row it was about (the point split, the section inserted).
+    ``before`` and ``after`` hold what the inverse needs, as plain values
+    (JSON-able: enumerations by value); what each operation puts there is in
+    ``services.minutes_editing``. ``versions`` maps every row whose version
+    changed to its version now (None once deleted): an undo stack keeps the
+    latest version per row from the changes it receives. Positions of
+    neighbouring rows renumbered by a change are not versioned and not listed.
+
+    ``amendment_id`` is set when the change was made to approved minutes
+    through ``minutes_lifecycle.amend_approved`` (with ``amendment_reason``).
+    A no-op (nothing differed) has ``before == after`` and no versions.
+    """
+
+    operation: str
+    meeting_id: MeetingId
+    item_ids: frozenset[AgendaItemId]
+    areas: frozenset[MinutesArea]
+    row: RowRef
+    before: Mapping[str, object]
+    after: Mapping[str, object]
+    versions: Mapping[RowRef, int | None]
+    amendment_id: AmendmentId | None = None
+    amendment_reason: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        """False for a no-op: nothing was written, nothing needs undoing."""
+        return self.before != self.after
+
+    @property
+    def version(self) -> int | None:
+        """The version of ``row`` now (None once deleted, or if the change did not write it)."""
+        return self.versions.get(self.row)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    id: PersonId
+    name: str
+    job_title: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceView:
+    """One line of the record of attendance."""
+
+    id: AttendanceId
+    version: int
+    person_id: PersonId
+    name: str
+    job_title: str
+    role: AttendanceRole
+    status: AttendanceStatus
+    substitute_for_id: PersonId | None
+    substitute_for: str | None  # the name of the member substituted
+
+
+@dataclass(frozen=True, slots=True)
+class EditablePresenter:
+    id: PresenterId
+    version: int
+    person_id: PersonId
+    name: str
+    role: str  # as stated in the minutes ("" when none was stated)
+    job_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditableDocument:
+    id: DocumentId
+    version: int
+    title: str
+    file_path: str | None  # relative to the database's attachment folder, "/"-separated
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EditablePoint:
+    id: PointId
+    version: int
+    kind: PointKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditableSection:
+    id: SectionId
+    version: int
+    heading: str | None
+    points: tuple[EditablePoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EditablePart:
+    id: ResolutionPartId
+    version: int
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditableResolution:
+    id: ResolutionId
+    version: int
+    label: str  # as stored: "Resolved"
+    numbered_label: str  # as shown: "Resolved (ii)" when the item has several
+    text: str
+    parts: tuple[EditablePart, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EditableDeclaration:
+    id: DeclarationId
+    version: int
+    person_id: PersonId
+    member: str
+    kind: DeclarationKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentView:
+    """A recorded change to approved minutes."""
+
+    id: AmendmentId
+    meeting_id: MeetingId
+    item_id: AgendaItemId | None  # None for the meeting's own fields or its attendance
+    at: dt.datetime  # aware, UTC
+    who: str
+    reason: str
+    operation: str  # the editing function: "set_point_text"
+    changes: Mapping[str, object]  # {"row": …, "before": …, "after": …}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemLifecycle:
+    """Where an item's minutes stand: may they be edited, were they amended after approval."""
+
+    item_id: AgendaItemId
+    meeting_id: MeetingId
+    status: MinutesStatus
+    editable: bool  # False once approved: changes are then amendments
+    read_only_reason: str | None  # the sentence the service refuses an edit with
+    approved_at: dt.datetime | None  # from the audit log; None if not known
+    approved_by: str | None
+    amended: bool
+    amendments: tuple[AmendmentView, ...]  # oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class EditableItem:
+    """One agenda item with every row's id and version: what the editor works on."""
+
+    id: AgendaItemId
+    version: int
+    meeting_id: MeetingId
+    number: str
+    title: str
+    lifecycle: ItemLifecycle
+    presenters: tuple[EditablePresenter, ...]
+    documents: tuple[EditableDocument, ...]
+    sections: tuple[EditableSection, ...]
+    resolutions: tuple[EditableResolution, ...]
+    declarations: tuple[EditableDeclaration, ...]
+    is_sample: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDetail:
+    """A meeting with its record of attendance and where its minutes stand.
+
+    ``previous_meeting`` is the committee's meeting before this one (by date,
+    then time): the one whose minutes this meeting's "Minutes of the Previous
+    Meeting" item approves (``minutes_lifecycle.approve_previous_minutes``).
+    """
+
+    id: MeetingId
+    version: int
+    committee_id: CommitteeId
+    committee: str
+    date: dt.date
+    start_time: dt.time | None
+    venue: str
+    status: MinutesStatus
+    approved_at: dt.datetime | None
+    approved_by: str | None
+    attendance: tuple[AttendanceView, ...]
+    items: tuple[AgendaItemSummary, ...]
+    previous_meeting: MeetingSummary | None
+    amendments: tuple[AmendmentView, ...]
+    is_sample: bool = False
+
+
+# ------------------------------------------------------------------ minutes: register, search
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionRow:
+    """One resolution in the register of every decision."""
+
+    id: ResolutionId
+    item_id: AgendaItemId
+    meeting_id: MeetingId
+    meeting_date: dt.date
+    committee: str
+    item_number: str
+    item_title: str
+    label: str  # numbered when the item has several: "Resolved (ii)"
+    text: str
+    parts: tuple[tuple[str, str], ...]  # ((label, text), …)
+    status: MinutesStatus  # the lifecycle of the meeting's minutes
+
+    @property
+    def full_text(self) -> str:
+        """The text with each part on its own line: "That … \n(1) …"."""
+        lines = [self.text, *(" ".join(p for p in part if p) for part in self.parts)]
+        return "\n".join(line for line in lines if line)
+
+
+class MatchSource(StrEnum):
+    """Where a search matched; a resolution's numbered part counts as the resolution."""
+
+    POINT = "point"
+    RESOLUTION = "resolution"
+    HEADING = "heading"
+    TITLE = "title"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One match of a search of the minutes: which item to open, and what to show.
+
+    ``snippet`` is plain text (never HTML: the view escapes it) cut from the
+    stored text around the first match, with "…" where it was cut;
+    ``matches`` are (start, end) offsets into ``snippet`` of every matched
+    word, in Python string indices (code points). ``row_id`` is the point's,
+    resolution's, part's, section's or item's id, as ``source`` says.
+    """
+
+    item_id: AgendaItemId
+    meeting_id: MeetingId
+    meeting_date: dt.date
+    committee: str
+    item_number: str
+    item_title: str
+    source: MatchSource
+    row_id: int
+    snippet: str
+    matches: tuple[tuple[int, int], ...]
+    status: MinutesStatus
+    score: float  # lower is better (bm25); only for ordering
+
+
 # ------------------------------------------------------------------ actions
 
 
@@ -415,3 +731,412 @@ class ActionRow:
     latest_update_at: dt.datetime | None
     latest_update_by: str
     is_sample: bool
+    # Added for editing and filtering in the tab; defaults keep older callers working.
+    version: int = 1  # the action row's, for ``action_editing``
+    lead_id: PersonId | None = None
+    priority_area_id: PriorityAreaId | None = None
+    due_in_days: int | None = None  # due date minus the day judged on; negative when past
+    rag_override: ActionRag | None = None
+    rag_override_reason: str = ""
+
+    @property
+    def rag_reason(self) -> str:
+        """Why the row has its rating: "Red: overdue since 30 Sep 2017", "Override: …"."""
+        # The day the row was judged on is its due date minus ``due_in_days``;
+        # without a due date no rule looks at the day, so any day will do.
+        if self.due_date is not None and self.due_in_days is not None:
+            judged_on = self.due_date - dt.timedelta(days=self.due_in_days)
+        else:
+            judged_on = self.due_date or dt.date.min
+        return describe_action_rag(
+            status=self.status,
+            due_date=self.due_date,
+            today=judged_on,
+            override=self.rag_override,
+            override_reason=self.rag_override_reason,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDraft:
+    """Every field of a new action that a person types: what the "new action" form holds.
+
+    ``lead`` is a person's id, or a name: an existing person of that name
+    (ignoring capitals and spacing) or, when there is none, a new person
+    added to the people list. ``status`` and ``progress`` are where the action
+    starts; later changes of them are updates (``record_action_update``).
+    """
+
+    plan_id: PlanId
+    ref: str
+    description: str
+    priority_area_id: PriorityAreaId | None = None
+    lead: PersonId | str | None = None
+    due_date: dt.date | None = None
+    status: ActionStatus = ActionStatus.NOT_STARTED
+    progress: int = 0
+    resolution_id: ResolutionId | None = None
+    indicator_ids: tuple[IndicatorId, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """Someone in the people list, with how many actions they lead (for lead pickers)."""
+
+    id: PersonId
+    version: int
+    name: str
+    job_title: str
+    organisation: str
+    action_count: int  # actions they lead
+    open_action_count: int  # of those, not complete
+    is_sample: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ActionUpdateRow:
+    """One entry of an action's history, as written (never edited).
+
+    The demo and this app record the old and new status and progress on every
+    entry, changed or not; entries from elsewhere may leave them empty.
+    """
+
+    id: int
+    action_id: ActionId
+    text: str
+    old_status: ActionStatus | None
+    new_status: ActionStatus | None
+    old_progress: int | None
+    new_progress: int | None
+    who: str
+    at: dt.datetime  # aware, UTC
+    is_sample: bool
+
+    @property
+    def changes_text(self) -> str:
+        """ "Status on track → at risk; progress 30% → 40%"; "" when neither changed."""
+        parts = []
+        if self.old_status != self.new_status and self.new_status is not None:
+            old = "—" if self.old_status is None else self.old_status.value
+            parts.append(f"Status {old} → {self.new_status.value}")
+        if self.old_progress != self.new_progress and self.new_progress is not None:
+            old = "—" if self.old_progress is None else f"{self.old_progress}%"
+            parts.append(f"progress {old} → {self.new_progress}%")
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedResolution:
+    """The resolution an action carries out, with where it was made (to jump to it)."""
+
+    id: ResolutionId
+    meeting_id: MeetingId
+    meeting_date: dt.date
+    committee: str
+    agenda_item_id: AgendaItemId
+    item_number: str
+    item_title: str
+    label: str  # "Resolved"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedIndicator:
+    """An indicator that evidences an action's impact."""
+
+    id: IndicatorId
+    ref: str
+    name: str
+    retired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ActionLink:
+    """An action named from elsewhere (a resolution, an indicator), to show and jump to."""
+
+    id: ActionId
+    plan_id: PlanId
+    plan: str
+    ref: str
+    description: str
+    lead: str
+    due_date: dt.date | None
+    status: ActionStatus
+    progress: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDetail:
+    """One action in full, for the detail pane, the history pane and the edit form.
+
+    ``rag`` and ``overdue`` are judged on the day the caller gave; ``rag_reason``
+    says why ("Red: overdue since 30 Sep 2017", "Override: Amber — …").
+    ``history`` is every update, newest first (the latest ``at``, then the
+    highest id), exactly as ``list_action_rows`` picks the latest.
+    """
+
+    id: ActionId
+    version: int
+    plan_id: PlanId
+    plan: str
+    priority_area_id: PriorityAreaId | None
+    priority_area: str  # "" when none
+    ref: str
+    description: str
+    lead_id: PersonId | None
+    lead: str  # "" when none
+    due_date: dt.date | None
+    status: ActionStatus
+    progress: int
+    rag: ActionRag
+    derived_rag: ActionRag  # what the rules say, whatever the override
+    rag_reason: str
+    rag_override: ActionRag | None
+    rag_override_reason: str
+    overdue: bool
+    due_in_days: int | None
+    resolution: LinkedResolution | None
+    indicators: tuple[LinkedIndicator, ...]  # by ref
+    history: tuple[ActionUpdateRow, ...]  # newest first
+    is_sample: bool
+
+    @property
+    def draft(self) -> ActionDraft:
+        """The fields a "new action" form would hold to make this action again."""
+        return ActionDraft(
+            plan_id=self.plan_id,
+            ref=self.ref,
+            description=self.description,
+            priority_area_id=self.priority_area_id,
+            lead=self.lead_id,
+            due_date=self.due_date,
+            status=self.status,
+            progress=self.progress,
+            resolution_id=None if self.resolution is None else self.resolution.id,
+            indicator_ids=tuple(indicator.id for indicator in self.indicators),
+        )
+
+
+class ActionChangeKind(StrEnum):
+    """What an action mutation did; also the ``change`` of its audit entries."""
+
+    CREATE = "create"
+    UPDATE = "update"  # fields changed by ``update_action``
+    OVERRIDE = "override"  # the RAG override set, changed or cleared
+    RECORD = "record update"  # one history entry written (or put back)
+    UNRECORD = "remove update"  # the newest history entry taken out again (an undo)
+    DELETE = "delete"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionChange:
+    """What one action mutation changed, so views refresh only that and undo can reverse it.
+
+    ``before`` and ``after`` hold the action row's changed fields, old and new
+    (enumerations as members; a lead as ``lead_id``; indicator links as
+    ``indicator_ids``, a sorted tuple): for a create ``before`` is empty, for a
+    delete ``after`` is. ``entry`` is the history entry that a RECORD wrote
+    or an UNRECORD removed, None otherwise. ``version`` is the action's
+    version now (None once deleted). With those, the inverse needs nothing
+    else (see ``action_editing``). ``people_changed``: a person was added to
+    the people list (by naming a new lead).
+    """
+
+    kind: ActionChangeKind
+    action_id: ActionId
+    plan_id: PlanId
+    ref: str
+    version: int | None
+    before: Mapping[str, object]
+    after: Mapping[str, object]
+    entry: ActionUpdateRow | None = None
+    people_changed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        """False for a no-op: nothing was written, nothing needs undoing."""
+        return self.before != self.after or self.entry is not None
+
+
+# ------------------------------------------------------------------ improvement plans
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDraft:
+    """Every field of an improvement plan that a person edits."""
+
+    name: str
+    board: str = ""
+    description: str = ""
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    status: PlanStatus = PlanStatus.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSummary:
+    """An improvement plan with how much it holds."""
+
+    id: PlanId
+    version: int
+    name: str
+    board: str
+    description: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    status: PlanStatus
+    area_count: int
+    action_count: int
+    open_action_count: int  # not complete
+    event_count: int
+
+    @property
+    def draft(self) -> PlanDraft:
+        return PlanDraft(
+            name=self.name,
+            board=self.board,
+            description=self.description,
+            start_date=self.start_date,
+            end_date=self.end_date,
+            status=self.status,
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing hangs off it: only an empty plan can be deleted."""
+        return not (self.area_count or self.action_count or self.event_count)
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityAreaView:
+    """A priority area of a plan; ``position`` is 1, 2, 3 … with no gaps within the plan."""
+
+    id: PriorityAreaId
+    version: int
+    plan_id: PlanId
+    name: str
+    position: int
+    action_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEventDraft:
+    """Every field of an event or milestone that a person edits.
+
+    A month-precision date is stored as the first of its month(s).
+    """
+
+    title: str
+    kind: PlanEventKind
+    start_date: dt.date
+    end_date: dt.date | None = None
+    date_precision: DatePrecision = DatePrecision.DAY
+    notes: str = ""
+    plan_id: PlanId | None = None  # None: a date the committee tracks outside any plan
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEventRow:
+    """An event or milestone with its dates as papers write them."""
+
+    id: PlanEventId
+    version: int
+    plan_id: PlanId | None
+    plan: str  # "" when it belongs to no plan
+    title: str
+    kind: PlanEventKind
+    start_date: dt.date
+    end_date: dt.date | None
+    date_precision: DatePrecision
+    notes: str
+    dates_text: str  # "16–19 Oct 2017", "December 2017"
+    duration_days: int | None  # 4 for 16–19 Oct; 1 for a single day; None for a month
+
+    @property
+    def draft(self) -> PlanEventDraft:
+        return PlanEventDraft(
+            title=self.title,
+            kind=self.kind,
+            start_date=self.start_date,
+            end_date=self.end_date,
+            date_precision=self.date_precision,
+            notes=self.notes,
+            plan_id=self.plan_id,
+        )
+
+
+class PlanSubject(StrEnum):
+    """Which kind of row a plan mutation changed; the value is its table's name."""
+
+    PLAN = "improvement_plan"
+    AREA = "priority_area"
+    EVENT = "plan_event"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChange:
+    """What one plan, priority area or event mutation changed (see ``services.plans``).
+
+    ``before``/``after`` as for ``IndicatorChange``; a move of a priority area
+    is an UPDATE of its ``position``. ``areas_changed``: other areas of the
+    plan moved up or down to keep the positions 1, 2, 3 … without gaps.
+    """
+
+    kind: ChangeKind
+    subject: PlanSubject
+    row_id: int
+    plan_id: PlanId | None
+    name: str  # the plan's or area's name, the event's title: for undo texts
+    version: int | None
+    before: Mapping[str, object]
+    after: Mapping[str, object]
+    areas_changed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+# ------------------------------------------------------------------ database settings
+
+
+class SettingKind(StrEnum):
+    """How a database setting's value is typed, stored and edited."""
+
+    TEXT = "text"  # one line
+    IMAGE_PATH = "image path"  # a PNG or JPEG file, "" for none
+    DATE = "date"  # an ISO date, or none
+
+
+@dataclass(frozen=True, slots=True)
+class SettingRow:
+    """One declared database setting with its current value, for a settings dialog."""
+
+    key: str
+    kind: SettingKind
+    title: str
+    description: str
+    value: object  # typed: str, or dt.date | None
+    text: str  # as stored ("" for an empty date)
+    is_default: bool  # no value stored: the default applies
+    version: int | None  # None when no value is stored
+
+
+@dataclass(frozen=True, slots=True)
+class SettingChange:
+    """What ``settings.set_setting`` or ``reset_setting`` changed.
+
+    ``before``/``after`` are ``{"value": …}`` (typed) or empty when no value
+    was stored; ``version`` is the stored row's, None once reset.
+    """
+
+    kind: ChangeKind
+    key: str
+    version: int | None
+    before: Mapping[str, object]
+    after: Mapping[str, object]
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after

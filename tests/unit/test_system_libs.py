@@ -352,6 +352,41 @@ def test_root_is_told_when_apt_get_could_not_help(
     assert "Libraries Qt cannot load: libodd.so.1" in capsys.readouterr().err
 
 
+OPTIONAL = set(sl.OPTIONAL_PACKAGES["offscreen"])
+
+
+def test_root_on_debian_also_installs_the_optional_packages_apart(
+    monkeypatch: pytest.MonkeyPatch, qt_dir: Path
+) -> None:
+    fake = FakeSystem(set(sl.packages_for_mode("offscreen")) - {"poppler-utils"}, {})
+    _use(monkeypatch, fake, DEBIAN_ROOT)
+    assert sl.main(["offscreen", "--venv", str(qt_dir.parents[4])]) == 0
+    # Apart: a failure to get an optional package must not cost a required one.
+    assert fake.apt_calls == [["poppler-utils"], sorted(OPTIONAL)]
+
+
+def test_optional_packages_are_never_asked_for_and_never_fail_the_check(
+    monkeypatch: pytest.MonkeyPatch, qt_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeSystem(set(sl.packages_for_mode("offscreen")), {})
+    _use(monkeypatch, fake, DEBIAN_USER)
+    assert sl.main(["offscreen", "--venv", str(qt_dir.parents[4])]) == 0
+    assert fake.apt_calls == []
+    assert capsys.readouterr() == ("", "")
+
+    _use(monkeypatch, fake, DEBIAN_ROOT)
+    monkeypatch.setattr(sl, "apt_install", lambda packages, *, needed_by: False)
+    assert sl.main(["offscreen", "--venv", str(qt_dir.parents[4])]) == 0
+    assert "carrying on without libreoffice-calc-nogui" in capsys.readouterr().err
+
+
+def test_a_window_needs_no_optional_packages(monkeypatch: pytest.MonkeyPatch, qt_dir: Path) -> None:
+    fake = FakeSystem(set(sl.packages_for_mode("window")), {})
+    _use(monkeypatch, fake, DEBIAN_ROOT)
+    assert sl.main(["window", "--venv", str(qt_dir.parents[4])]) == 0
+    assert fake.apt_calls == []
+
+
 def test_the_python_check_installs_the_versioned_venv_package_for_debians_python(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

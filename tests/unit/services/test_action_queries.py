@@ -17,7 +17,19 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from qpmr_desktop.domain.actions import ActionRag, ActionStatus
-from qpmr_desktop.services.actions import NO_PRIORITY_AREA_POSITION, list_action_rows
+from qpmr_desktop.services.actions import (
+    NO_PRIORITY_AREA_POSITION,
+    ActionFilter,
+    get_action_detail,
+    list_action_history,
+    list_action_rows,
+    list_actions_for_indicator,
+    list_actions_for_resolution,
+    list_leads,
+    list_linkable_resolutions,
+    list_people,
+)
+from qpmr_desktop.services.errors import NotFoundError
 from qpmr_desktop.services.read_models import ActionRow
 from qpmr_desktop.services.sorting import natural_key
 from qpmr_desktop.services.workspace import Workspace, open_workspace
@@ -209,3 +221,176 @@ def test_the_tracker_is_one_query_however_many_actions(workspace: Workspace) -> 
 def test_natural_order(refs: list[str]) -> None:
     shuffled = random.Random(2017).sample(refs, k=len(refs))
     assert sorted(shuffled, key=natural_key) == refs
+
+
+# ------------------------------------------------------------------ editing and filtering
+
+
+def test_rows_carry_what_editing_and_filtering_need(
+    workspace: Workspace, tracker: list[ActionRow]
+) -> None:
+    by_ref = {row.ref: row for row in tracker}
+    late = by_ref["1.9"]
+
+    assert late.version == 1
+    assert late.lead_id is not None
+    assert late.priority_area_id is not None
+    assert (late.due_in_days, late.rag_reason) == (-1, "Red: overdue since 30 Sep 2017")
+    assert (by_ref["1.10"].due_in_days, by_ref["1.10"].rag_reason) == (91, "Green: on track")
+    assert (by_ref["2.1"].due_in_days, by_ref["2.1"].priority_area_id) != (None, None)
+    assert by_ref["X.2"].priority_area_id is None
+    assert by_ref["X.1"].rag_override is ActionRag.AMBER
+    assert by_ref["X.1"].rag_reason.startswith("Override: Amber (derived: Grey: not started)")
+
+
+def _filter_refs(tracker: list[ActionRow], action_filter: ActionFilter) -> list[str]:
+    return [row.ref for row in action_filter.apply(tracker)]
+
+
+def test_each_filter_narrows_the_tracker(tracker: list[ActionRow]) -> None:
+    by_ref = {row.ref: row for row in tracker}
+    twelve_week = by_ref["1.2"].plan_id
+    mash = by_ref["1.2"].priority_area_id
+    assert mash is not None
+    lead = by_ref["1.9"].lead_id
+    assert lead is not None
+
+    assert ActionFilter().is_empty
+    assert _filter_refs(tracker, ActionFilter()) == [row.ref for row in tracker]
+    assert _filter_refs(tracker, ActionFilter(plan_ids=frozenset({twelve_week}))) == [
+        "1.2",
+        "1.9",
+        "1.10",
+        "2.1",
+        "X.1",
+        "X.2",
+    ]
+    assert _filter_refs(tracker, ActionFilter(priority_area_ids=frozenset({mash}))) == [
+        "1.2",
+        "1.9",
+        "1.10",
+    ]
+    statuses = frozenset({ActionStatus.NOT_STARTED, ActionStatus.COMPLETE})
+    assert _filter_refs(tracker, ActionFilter(statuses=statuses)) == ["1.2", "X.1", "X.2"]
+    assert _filter_refs(tracker, ActionFilter(rags=frozenset({ActionRag.RED}))) == ["1.9", "P1"]
+    assert _filter_refs(tracker, ActionFilter(lead_ids=frozenset({lead}))) == ["1.9"]
+    # "My actions": the name set in preferences, matched ignoring capitals and spacing.
+    assert _filter_refs(tracker, ActionFilter(lead_name=" amy  SMITH-O’NEILL")) == ["1.9"]
+    assert _filter_refs(tracker, ActionFilter(lead_name="Nobody")) == []
+    assert _filter_refs(tracker, ActionFilter(overdue_only=True)) == ["1.9"]
+    # Due within 13 weeks of 1 Oct 2017: 1.10 (31 Dec); 1.2 is complete, 1.9 overdue.
+    assert _filter_refs(tracker, ActionFilter(due_within_days=13 * 7)) == ["1.10"]
+    assert _filter_refs(tracker, ActionFilter(due_within_days=90)) == []
+    combined = ActionFilter(plan_ids=frozenset({twelve_week}), rags=frozenset({ActionRag.RED}))
+    assert _filter_refs(tracker, combined) == ["1.9"]
+    assert not combined.is_empty
+
+
+def test_the_tracker_is_still_one_query_with_the_new_columns(workspace: Workspace) -> None:
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    engine = workspace.database.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        rows = list_action_rows(workspace=workspace, today=TODAY)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+    assert {row.version for row in rows} == {1}
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+def test_the_detail_has_every_field_and_the_history_newest_first(
+    workspace: Workspace, tracker: list[ActionRow]
+) -> None:
+    late = next(row for row in tracker if row.ref == "1.9")
+
+    found = get_action_detail(workspace=workspace, action_id=late.id, today=TODAY)
+
+    assert (found.id, found.version, found.ref, found.plan) == (late.id, 1, "1.9", TWELVE_WEEK)
+    assert (found.priority_area, found.lead, found.lead_id) == (
+        "MASH / Early Help",
+        "Amy Smith-O’Neill",
+        late.lead_id,
+    )
+    assert (found.rag, found.derived_rag, found.overdue) == (ActionRag.RED, ActionRag.RED, True)
+    assert found.rag_reason == "Red: overdue since 30 Sep 2017"
+    assert [entry.text for entry in found.history] == ["Newest: waiting for the audit.", "Oldest."]
+    assert found.history[0].at == at(20)
+    assert (found.resolution, found.indicators) == (None, ())
+    assert list_action_history(workspace=workspace, action_id=late.id) == list(found.history)
+    assert found.draft.ref == "1.9"
+    with pytest.raises(NotFoundError, match="no action with id 999"):
+        get_action_detail(workspace=workspace, action_id=999, today=TODAY)
+
+
+def test_people_and_leads(workspace: Workspace) -> None:
+    with workspace.database.session() as session:
+        insert(session, Person(name="zoe bloggs"))
+
+    people = list_people(workspace=workspace)
+    assert [person.name for person in people] == ["Amy Smith-O’Neill", "zoe bloggs"]
+    assert [(p.action_count, p.open_action_count) for p in people] == [(1, 1), (0, 0)]
+    (lead,) = list_leads(workspace=workspace)
+    assert (lead.name, lead.job_title) == ("Amy Smith-O’Neill", "Head of Service")
+
+
+# ------------------------------------------------------------------ the demo
+
+DEMO_TODAY = dt.date(2017, 11, 13)
+
+
+@pytest.fixture
+def demo(demo_path: Path) -> Iterator[Workspace]:
+    workspace = open_workspace(demo_path)
+    yield workspace
+    workspace.close()
+
+
+def test_the_demo_tracker_has_its_twenty_actions(demo: Workspace) -> None:
+    rows = list_action_rows(workspace=demo, today=DEMO_TODAY)
+
+    assert len(rows) == 20
+    assert [row.ref for row in rows if row.plan == "12-Week Improvement Plan"][:4] == [
+        "1.1",
+        "1.2",
+        "1.3",
+        "2.1",
+    ]
+    assert {row.lead for row in rows} == {person.name for person in list_leads(workspace=demo)}
+    # The demo's plans date from 2017: judged as at then, nothing is overdue yet;
+    # as at the new year, the unfinished ones due in November and December are.
+    assert [row.ref for row in rows if row.overdue] == []
+    later = list_action_rows(workspace=demo, today=dt.date(2018, 1, 1))
+    assert [(row.ref, row.due_date) for row in later if row.overdue] == [
+        ("1.2", dt.date(2017, 11, 30)),
+        ("2.1", dt.date(2017, 12, 31)),
+        ("3.2", dt.date(2017, 12, 15)),
+        ("4.1", dt.date(2017, 11, 30)),
+    ]
+    assert {row.rag for row in later if row.overdue} == {ActionRag.RED}
+
+
+def test_demo_links_show_on_the_indicator_and_the_resolutions(demo: Workspace) -> None:
+    rows = list_action_rows(workspace=demo, today=DEMO_TODAY)
+    by_key = {(row.plan, row.ref): row for row in rows}
+    action = by_key[("12-Week Improvement Plan", "3.1")]
+
+    found = get_action_detail(workspace=demo, action_id=action.id, today=DEMO_TODAY)
+    (indicator,) = found.indicators
+    assert indicator.ref == "CLA-01"
+    links = list_actions_for_indicator(workspace=demo, indicator_id=indicator.id)
+    assert [(link.plan, link.ref) for link in links] == [
+        ("12-Week Improvement Plan", "3.1"),
+        ("12-Week Improvement Plan", "3.2"),
+        ("Overarching Improvement Plan", "3.1"),
+        ("Overarching Improvement Plan", "3.2"),
+    ]
+    resolutions = list_linkable_resolutions(workspace=demo)
+    assert resolutions
+    assert any("Quarter 1" in each.text for each in resolutions)
+    assert all(each.label.startswith("Resolved") for each in resolutions)
+    assert list_actions_for_resolution(workspace=demo, resolution_id=resolutions[0].id) == []

@@ -28,6 +28,23 @@ Contract (the README's command-line reference is written from this):
     that has no period column; ``--sheet NAME`` picks an XLSX sheet.
 ``qpmr-desktop export-indicators --out FILE.csv|FILE.xlsx``
     writes every indicator value in the native format and prints how many rows.
+``qpmr-desktop export-update-forms --out DIR [--lead NAME]``
+    writes one XLSX update form per lead officer with open actions (with
+    ``--lead``, only that officer's) into DIR (made when missing, inside a
+    folder that exists), each named after its officer ("Update form – Joanne
+    Heaton.xlsx", replaced at every export), and prints each file written,
+    one per line. A NAME who leads no action is bad input; one whose actions
+    are all complete gets no form, and a line saying so.
+``qpmr-desktop import-update-forms FILE... [--dry-run] [--skip-refused]``
+    previews returned update forms and prints the report: for each file,
+    whose form it is and when it was issued, or why the whole form is
+    refused; then each row, "change" (what it changes), "no change" or
+    "REFUSED" with every reason (a conflict shows the action as the form was
+    issued and as the database has it now, side by side); then the totals.
+    Any refused row or form: exit status 1 and nothing is changed, unless
+    ``--skip-refused``, which applies the rest. Without ``--dry-run`` it then
+    applies the changes, all or nothing, each as an update by the form's
+    officer, and says how many.
 ``qpmr-desktop import-minutes FILE --json``
     prints the structure of published minutes text (title, presenters,
     sections and points with their kinds, resolutions with parts, supporting
@@ -40,7 +57,7 @@ Contract (the README's command-line reference is written from this):
 ``--database`` may come before or after the command. Exit status: 0 done;
 1 bad input (a database that cannot be opened, an id that is not there, a demo
 that exists, a bad ``--size``, an import file or mapping that cannot be read, an
-import with error rows), with one line on stderr starting
+import with error rows, an update form or row refused), with one line on stderr starting
 "qpmr-desktop: error: " and never a traceback; 2 bad usage (argparse).
 
 Importing this module must stay cheap (start-up time is measured): sqlmodel,
@@ -70,6 +87,7 @@ from qpmr_desktop import __version__
 
 if TYPE_CHECKING:
     from qpmr_desktop.services.indicator_import import ImportPreview, PlannedRow
+    from qpmr_desktop.services.update_forms_import import FormRow, UpdateFormsPreview
     from qpmr_desktop.services.workspace import Workspace
 
 PROG = "qpmr-desktop"
@@ -161,7 +179,48 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_database_options(screenshot, global_=False)
     _add_indicator_file_commands(commands)
     _add_minutes_import_command(commands)
+    _add_update_form_commands(commands)
     return parser
+
+
+def _add_update_form_commands(commands: Any) -> None:
+    exporting = commands.add_parser(
+        "export-update-forms",
+        help="write an XLSX update form for each lead officer with open actions",
+        description=(
+            "Write one XLSX update form per lead officer with open actions into DIR, named "
+            "after the officer, and print each file written. Officers fill in the status, "
+            "progress and update columns and send the file back for import-update-forms."
+        ),
+    )
+    exporting.add_argument(
+        "--out", required=True, type=Path, metavar="DIR", help="the folder for the forms"
+    )
+    exporting.add_argument("--lead", metavar="NAME", help="only this officer's form")
+    _add_database_options(exporting, global_=False)
+
+    importing = commands.add_parser(
+        "import-update-forms",
+        help="import returned update forms",
+        description=(
+            "Preview returned update forms, print every row (change, no change or refused, "
+            "with reasons) and apply the changes unless --dry-run is given, all or nothing. "
+            "Any refused row or form: nothing is imported and the exit status is 1, unless "
+            "--skip-refused is given."
+        ),
+    )
+    importing.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="returned forms (.xlsx)"
+    )
+    importing.add_argument(
+        "--dry-run", action="store_true", help="print the report but change nothing"
+    )
+    importing.add_argument(
+        "--skip-refused",
+        action="store_true",
+        help="leave refused rows and forms out and import the rest",
+    )
+    _add_database_options(importing, global_=False)
 
 
 def _add_minutes_import_command(commands: Any) -> None:
@@ -314,6 +373,21 @@ def _run_import_minutes(parser: argparse.ArgumentParser, args: argparse.Namespac
     )
 
 
+def _run_export_update_forms(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    return _command_export_update_forms(
+        database=_chosen_database(parser, args), out=args.out, lead=args.lead
+    )
+
+
+def _run_import_update_forms(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    return _command_import_update_forms(
+        database=_chosen_database(parser, args),
+        files=args.files,
+        dry_run=args.dry_run,
+        skip_refused=args.skip_refused,
+    )
+
+
 _HANDLERS: dict[str, Callable[[argparse.ArgumentParser, argparse.Namespace], int]] = {
     "demo": _run_demo,
     "list": _run_list,
@@ -321,6 +395,8 @@ _HANDLERS: dict[str, Callable[[argparse.ArgumentParser, argparse.Namespace], int
     "import-indicators": _run_import_indicators,
     "export-indicators": _run_export_indicators,
     "import-minutes": _run_import_minutes,
+    "export-update-forms": _run_export_update_forms,
+    "import-update-forms": _run_import_update_forms,
 }
 
 
@@ -653,6 +729,144 @@ def _command_export_indicators(*, database: Path, out: Path) -> int:
             raise CommandError(str(error)) from error
     _write_stdout(f"Wrote {written} rows to {out}\n")
     return EXIT_OK
+
+
+def _command_export_update_forms(*, database: Path, out: Path, lead: str | None) -> int:
+    from qpmr_desktop.services.update_forms_export import (
+        UpdateFormsExportError,
+        export_update_forms,
+    )
+
+    if not out.is_dir():
+        # The folder for this round of forms is made; a mistyped parent folder is not.
+        if not out.parent.is_dir():
+            raise CommandError(f"The folder for the forms does not exist: {out.parent}")
+        with _expected_errors():
+            out.mkdir()
+    # The council's own calendar day, not UTC's: "overdue" turns at local midnight.
+    today = dt.datetime.now(dt.UTC).astimezone().date()
+    with _workspace(database) as workspace:
+        try:
+            written = export_update_forms(workspace=workspace, out_dir=out, lead=lead, today=today)
+        except UpdateFormsExportError as error:
+            raise CommandError(str(error)) from error
+    if not written:
+        who = f"led by {lead}" if lead is not None else "with a lead officer"
+        _write_stdout(f"No open actions {who}: no form written.\n")
+    _write_stdout("".join(f"{path}\n" for path in written))
+    return EXIT_OK
+
+
+def _command_import_update_forms(
+    *, database: Path, files: Sequence[Path], dry_run: bool, skip_refused: bool
+) -> int:
+    from qpmr_desktop.services.errors import ConflictError, NotAllowedError
+    from qpmr_desktop.services.update_forms_import import (
+        apply_update_forms,
+        preview_update_forms,
+    )
+
+    with _workspace(database) as workspace:
+        preview = preview_update_forms(workspace=workspace, paths=files)
+        _write_stdout(_update_forms_report(preview))
+        counts = preview.counts
+        if preview.has_refusals and not skip_refused:
+            raise CommandError(
+                f"{counts.refused} row(s) and {counts.refused_files} form(s) refused; nothing "
+                "was imported. Correct them, or leave them out with --skip-refused."
+            )
+        if dry_run:
+            _write_stdout("Dry run: nothing was changed.\n")
+            return EXIT_OK
+        try:
+            result = apply_update_forms(
+                workspace=workspace, preview=preview, skip_refused=skip_refused
+            )
+        except (ConflictError, NotAllowedError) as error:
+            raise CommandError(str(error)) from error
+    _write_stdout(
+        f"Imported {result.applied} update(s); {result.unchanged} row(s) unchanged; "
+        f"{result.skipped} refused row(s) left out.\n"
+    )
+    return EXIT_OK
+
+
+def _update_forms_report(preview: UpdateFormsPreview) -> str:
+    """The preview as ``import-update-forms`` prints it: each file, each row, the totals."""
+    from qpmr_desktop.services.update_forms import form_time
+
+    lines: list[str] = []
+    for form in preview.files:
+        if form.problem is not None:
+            lines.append(f"{form.path.name}: REFUSED: the form {form.problem}")
+        else:
+            issued = form_time(form.issued_at) if form.issued_at else "at an unknown time"
+            lines.append(
+                f"{form.path.name}: {form.lead}'s form, issued {issued} from {form.database_name}"
+            )
+        for row in form.rows:
+            lines.extend(_form_row_lines(row, refused_with_form=form.problem is not None))
+    counts = preview.counts
+    totals = (
+        f"Rows: {counts.change} to change, {counts.no_change} unchanged, {counts.refused} refused"
+    )
+    if counts.refused_files:
+        totals += f"; {counts.refused_files} form(s) refused"
+    lines.append(totals)
+    return "\n".join(lines) + "\n"
+
+
+def _form_row_lines(row: FormRow, *, refused_with_form: bool) -> list[str]:
+    """ "  row 7: 12-Week Improvement Plan 1.2: change: status On track → At risk; …" """
+    from qpmr_desktop.services.update_forms_import import RowOutcome
+
+    action = " ".join(part for part in (row.plan, row.ref) if part) or "(no action)"
+    head = f"  row {row.row}: {_fit(action, 50)}: "
+    indent = "      "
+    if refused_with_form:
+        return [head + "REFUSED with the form"]
+    if row.outcome is RowOutcome.REFUSED:
+        lines = [head + "REFUSED: " + row.reasons[0]]
+        lines.extend(indent + reason for reason in row.reasons[1:])
+        if row.form_state is not None and row.database_state is not None:
+            form, now = row.form_state, row.database_state
+            lines.append(
+                indent
+                + f"form, as issued: {_state_text(form.status, form.progress)}"
+                + f"; latest update {_quoted(form.latest_update)}"
+            )
+            lines.append(
+                indent
+                + f"database now:    {_state_text(now.status, now.progress)}"
+                + f"; latest update {_quoted(now.latest_update)}"
+            )
+            lines.append(indent + f"this row:        {_row_change_text(row)}")
+        return lines
+    if row.outcome is RowOutcome.CHANGE:
+        return [head + "change: " + _row_change_text(row)]
+    return [head + "no change", *(indent + note for note in row.reasons)]
+
+
+def _state_text(status: Any, progress: int) -> str:
+    return f"{status.label}, {progress}%"
+
+
+def _row_change_text(row: FormRow) -> str:
+    """ "status On track → At risk; progress 60% → 65%; update "…" " """
+    parts = []
+    old_status, new_status = row.old_status, row.new_status
+    if old_status is not None and new_status is not None and new_status != old_status:
+        parts.append(f"status {old_status.label} → {new_status.label}")
+    old_progress, new_progress = row.old_progress, row.new_progress
+    if old_progress is not None and new_progress is not None and new_progress != old_progress:
+        parts.append(f"progress {old_progress}% → {new_progress}%")
+    if row.text:
+        parts.append(f"update {_quoted(row.text)}")
+    return "; ".join(parts) or "nothing"
+
+
+def _quoted(text: str) -> str:
+    return f'"{_fit(text, 60)}"' if text else "(none)"
 
 
 # ------------------------------------------------------------------ listings

@@ -416,7 +416,6 @@ class ItemMinutes:
     is_sample: bool = False  # minutes invented for the demo, not published
 
 
-
 # ------------------------------------------------------------------ minutes: editing
 
 

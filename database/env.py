@@ -14,6 +14,13 @@ autogenerate and ``alembic check`` compare the database with the models.
 SQLite can add a column but not alter or drop a constraint, so on SQLite
 operations are rendered and run in batch mode: the table is copied, changed
 and swapped.
+
+The full-text index of the minutes (``0003_minutes_amendments_and_search``)
+is made of FTS5 virtual tables, their shadow tables, views and triggers that
+the models do not describe and autogenerate cannot write; they are written
+by hand, and every one of them is named ``fts_…``. ``include_name`` leaves
+those names out of the comparison, so that ``alembic check`` neither reports
+them as tables to drop nor autogenerate writes a migration that drops them.
 """
 
 from __future__ import annotations
@@ -27,11 +34,22 @@ import qpmr_desktop.storage.tables  # noqa: F401 - registers every table on SQLM
 config = context.config
 target_metadata = SQLModel.metadata
 
+#: Names of the hand-written full-text index objects (see the module docstring).
+FULL_TEXT_PREFIX = "fts_"
+
+
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Compare everything but the full-text index's tables (and their indexes)."""
+    if type_ in {"table", "index"} and name is not None:
+        return not name.startswith(FULL_TEXT_PREFIX)
+    return True
+
 
 def _run_on(connection: sa.Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=include_name,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
@@ -51,6 +69,7 @@ def run_migrations_offline() -> None:
     context.configure(
         url=url,
         target_metadata=target_metadata,
+        include_name=include_name,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
         render_as_batch=sa.make_url(url).get_backend_name() == "sqlite",

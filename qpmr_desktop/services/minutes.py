@@ -13,6 +13,22 @@ Contract:
   an item has several) with their parts, declarations of interest and
   supporting documents; an unknown item raises ``NotFoundError``.
 
+- ``get_item_for_editing`` — the same item with every row's id and version
+  and where its minutes stand (``EditableItem``): what the editor works on;
+- ``get_item_lifecycle`` — whether the item's minutes may be edited, when and
+  by whom they were approved (from the audit log), and the amendments
+  recorded since (``ItemLifecycle.amended``);
+- ``get_meeting_detail`` — a meeting with its record of attendance (by
+  position: members, the chair marked by role, substitutes with whom they
+  stood in for, officers), its items, the committee's previous meeting and
+  its amendments;
+- ``list_amendments`` — amendments to approved minutes, oldest first, of one
+  meeting or one item;
+- ``list_people`` — the people list, by name, for pickers;
+- ``read_only_message`` — the sentence every edit of approved minutes is
+  refused with ("The minutes of 12 Sep 2017 were approved as a correct
+  record on 10 Oct 2017; record an amendment instead.").
+
 Reads are Core selects in one short session per call, a fixed number of
 queries whatever the size of the item (children fetched in bulk, never one
 query per section).
@@ -20,21 +36,56 @@ query per section).
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col
 
-from qpmr_desktop.domain.ids import AgendaItemId, MeetingId, PointId, ResolutionId, SectionId
-from qpmr_desktop.domain.minutes import DeclarationKind, MinutesStatus, PointKind
+from qpmr_desktop.domain.ids import (
+    AgendaItemId,
+    AmendmentId,
+    AttendanceId,
+    CommitteeId,
+    DeclarationId,
+    DocumentId,
+    MeetingId,
+    PersonId,
+    PointId,
+    PresenterId,
+    ResolutionId,
+    ResolutionPartId,
+    SectionId,
+)
+from qpmr_desktop.domain.minutes import (
+    AttendanceRole,
+    AttendanceStatus,
+    DeclarationKind,
+    MinutesStatus,
+    PointKind,
+)
 from qpmr_desktop.services.errors import NotFoundError
 from qpmr_desktop.services.read_models import (
     AgendaItemSummary,
+    AmendmentView,
+    AttendanceView,
     DeclarationView,
     DocumentView,
+    EditableDeclaration,
+    EditableDocument,
+    EditableItem,
+    EditablePart,
+    EditablePoint,
+    EditablePresenter,
+    EditableResolution,
+    EditableSection,
+    ItemLifecycle,
     ItemMinutes,
+    MeetingDetail,
     MeetingSummary,
+    PersonView,
     PointView,
     Presenter,
     ResolutionView,
@@ -43,17 +94,24 @@ from qpmr_desktop.services.read_models import (
 from qpmr_desktop.services.workspace import Workspace
 from qpmr_desktop.storage.tables import (
     AgendaItem,
+    Attendance,
+    AuditEntry,
     Committee,
     DeclarationOfInterest,
     ItemPresenter,
     Meeting,
     MinutePoint,
+    MinutesAmendment,
     MinuteSection,
     Person,
     Resolution,
     ResolutionPart,
     SupportingDocument,
 )
+from qpmr_desktop.storage.versioning import table_of
+
+#: The audit ``change`` of a meeting's approval as a correct record (``minutes_lifecycle``).
+APPROVAL_CHANGE = "approve"
 
 # Newest meeting first. NULLS LAST is spelt out because SQLite and PostgreSQL
 # disagree on where a missing start time sorts by default.
@@ -327,3 +385,438 @@ def _documents(connection: sa.Connection, item_id: AgendaItemId) -> tuple[Docume
         DocumentView(title=row.title, file_path=row.file_path, url=row.url)
         for row in connection.execute(query)
     )
+
+
+# ------------------------------------------------------------------ lifecycle and amendments
+
+
+def format_meeting_date(day: dt.date) -> str:
+    """ "12 Sep 2017": how messages name a meeting."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def approval_record(connection: sa.Connection, meeting_id: int) -> tuple[dt.datetime, str] | None:
+    """When and by whom the meeting's minutes were last approved, from the audit log.
+
+    None when the log has no approval (minutes approved before the app kept
+    one, or by another program).
+    """
+    row = connection.execute(
+        sa.select(col(AuditEntry.at), col(AuditEntry.who))
+        .where(
+            col(AuditEntry.table_name) == Meeting.__tablename__,
+            col(AuditEntry.row_id) == meeting_id,
+            col(AuditEntry.change) == APPROVAL_CHANGE,
+        )
+        .order_by(col(AuditEntry.id).desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row.at, row.who)
+
+
+def approval_sentence(meeting_date: dt.date, approved_at: dt.datetime | None) -> str:
+    """ "The minutes of 12 Sep 2017 were approved as a correct record on 10 Oct 2017"."""
+    when = "" if approved_at is None else f" on {format_meeting_date(approved_at.date())}"
+    return (
+        f"The minutes of {format_meeting_date(meeting_date)} were approved as a correct "
+        f"record{when}"
+    )
+
+
+def read_only_message(meeting_date: dt.date, approved_at: dt.datetime | None) -> str:
+    """Why an edit of approved minutes is refused, and what to do instead."""
+    return f"{approval_sentence(meeting_date, approved_at)}; record an amendment instead."
+
+
+def previous_meeting_id(connection: sa.Connection, meeting_id: int) -> MeetingId | None:
+    """The same committee's meeting before this one (by date, time, then id), if any."""
+    this = connection.execute(
+        sa.select(
+            col(Meeting.committee_id), col(Meeting.date), col(Meeting.start_time), col(Meeting.id)
+        ).where(col(Meeting.id) == meeting_id)
+    ).first()
+    if this is None:
+        raise NotFoundError("meeting", meeting_id)
+    # A missing start time counts as the start of the day, so sorts first that day.
+    start = sa.func.coalesce(col(Meeting.start_time), dt.time(0, 0))
+    this_start = this.start_time or dt.time(0, 0)
+    earlier = sa.or_(
+        col(Meeting.date) < this.date,
+        sa.and_(col(Meeting.date) == this.date, start < this_start),
+        sa.and_(col(Meeting.date) == this.date, start == this_start, col(Meeting.id) < this.id),
+    )
+    found = connection.execute(
+        sa.select(col(Meeting.id))
+        .where(col(Meeting.committee_id) == this.committee_id, earlier)
+        .order_by(col(Meeting.date).desc(), start.desc(), col(Meeting.id).desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return None if found is None else MeetingId(found)
+
+
+def _amendments(connection: sa.Connection, *conditions: Any) -> tuple[AmendmentView, ...]:
+    rows = connection.execute(
+        sa.select(MinutesAmendment).where(*conditions).order_by(col(MinutesAmendment.id))
+    ).all()
+    return tuple(
+        AmendmentView(
+            id=AmendmentId(row.id),
+            meeting_id=MeetingId(row.meeting_id),
+            item_id=None if row.agenda_item_id is None else AgendaItemId(row.agenda_item_id),
+            at=row.at,
+            who=row.who,
+            reason=row.reason,
+            operation=row.operation,
+            changes=json.loads(row.changes) if row.changes else {},
+        )
+        for row in rows
+    )
+
+
+def list_amendments(
+    *,
+    workspace: Workspace,
+    meeting_id: MeetingId | None = None,
+    item_id: AgendaItemId | None = None,
+) -> list[AmendmentView]:
+    """Amendments to approved minutes, oldest first: of one meeting, one item, or all."""
+    conditions = []
+    if meeting_id is not None:
+        conditions.append(col(MinutesAmendment.meeting_id) == meeting_id)
+    if item_id is not None:
+        conditions.append(col(MinutesAmendment.agenda_item_id) == item_id)
+    with workspace.database.session() as session:
+        return list(_amendments(session.connection(), *conditions))
+
+
+def _item_lifecycle(
+    connection: sa.Connection, item_id: int, meeting_id: int, meeting_date: dt.date, status: str
+) -> ItemLifecycle:
+    lifecycle = MinutesStatus(status)
+    approval = (
+        approval_record(connection, meeting_id) if lifecycle is MinutesStatus.APPROVED else None
+    )
+    amendments = _amendments(connection, col(MinutesAmendment.agenda_item_id) == item_id)
+    approved = lifecycle is MinutesStatus.APPROVED
+    return ItemLifecycle(
+        item_id=AgendaItemId(item_id),
+        meeting_id=MeetingId(meeting_id),
+        status=lifecycle,
+        editable=not approved,
+        read_only_reason=(
+            read_only_message(meeting_date, None if approval is None else approval[0])
+            if approved
+            else None
+        ),
+        approved_at=None if approval is None else approval[0],
+        approved_by=None if approval is None else approval[1],
+        amended=bool(amendments),
+        amendments=amendments,
+    )
+
+
+def get_item_lifecycle(*, workspace: Workspace, item_id: AgendaItemId) -> ItemLifecycle:
+    """Where the item's minutes stand; ``NotFoundError`` for an unknown item."""
+    with workspace.database.session() as session:
+        connection = session.connection()
+        row = connection.execute(
+            sa.select(col(Meeting.id), col(Meeting.date), col(Meeting.status))
+            .join(AgendaItem, col(AgendaItem.meeting_id) == col(Meeting.id))
+            .where(col(AgendaItem.id) == item_id)
+        ).first()
+        if row is None:
+            raise NotFoundError("agenda item", item_id)
+        return _item_lifecycle(connection, item_id, row.id, row.date, row.status)
+
+
+def get_item_for_editing(*, workspace: Workspace, item_id: AgendaItemId) -> EditableItem:
+    """The item with every row's id and version; ``NotFoundError`` when unknown."""
+    with workspace.database.session() as session:
+        connection = session.connection()
+        item = connection.execute(
+            sa.select(
+                col(AgendaItem.id),
+                col(AgendaItem.version),
+                col(AgendaItem.meeting_id),
+                col(AgendaItem.number),
+                col(AgendaItem.title),
+                col(AgendaItem.is_sample),
+                col(Meeting.date),
+                col(Meeting.status),
+            )
+            .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+            .where(col(AgendaItem.id) == item_id)
+        ).first()
+        if item is None:
+            raise NotFoundError("agenda item", item_id)
+        lifecycle = _item_lifecycle(connection, item.id, item.meeting_id, item.date, item.status)
+        presenters = tuple(
+            EditablePresenter(
+                id=PresenterId(row.id),
+                version=row.version,
+                person_id=PersonId(row.person_id),
+                name=row.name,
+                role=row.role,
+                job_title=row.job_title,
+            )
+            for row in connection.execute(
+                sa.select(
+                    col(ItemPresenter.id),
+                    col(ItemPresenter.version),
+                    col(ItemPresenter.person_id),
+                    col(ItemPresenter.role),
+                    col(Person.name),
+                    col(Person.job_title),
+                )
+                .join(Person, col(Person.id) == col(ItemPresenter.person_id))
+                .where(col(ItemPresenter.agenda_item_id) == item_id)
+                .order_by(col(ItemPresenter.position), col(ItemPresenter.id))
+            )
+        )
+        documents = tuple(
+            EditableDocument(
+                id=DocumentId(row.id),
+                version=row.version,
+                title=row.title,
+                file_path=row.file_path,
+                url=row.url,
+            )
+            for row in connection.execute(
+                sa.select(SupportingDocument)
+                .where(col(SupportingDocument.agenda_item_id) == item_id)
+                .order_by(col(SupportingDocument.position), col(SupportingDocument.id))
+            )
+        )
+        sections = _editable_sections(connection, item_id)
+        resolutions = _editable_resolutions(connection, item_id)
+        declarations = tuple(
+            EditableDeclaration(
+                id=DeclarationId(row.id),
+                version=row.version,
+                person_id=PersonId(row.person_id),
+                member=row.name,
+                kind=DeclarationKind(row.kind),
+                text=row.text,
+            )
+            for row in connection.execute(
+                sa.select(
+                    col(DeclarationOfInterest.id),
+                    col(DeclarationOfInterest.version),
+                    col(DeclarationOfInterest.person_id),
+                    col(DeclarationOfInterest.kind),
+                    col(DeclarationOfInterest.text),
+                    col(Person.name),
+                )
+                .join(Person, col(Person.id) == col(DeclarationOfInterest.person_id))
+                .where(col(DeclarationOfInterest.agenda_item_id) == item_id)
+                .order_by(col(DeclarationOfInterest.id))
+            )
+        )
+    return EditableItem(
+        id=AgendaItemId(item.id),
+        version=item.version,
+        meeting_id=MeetingId(item.meeting_id),
+        number=item.number,
+        title=item.title,
+        lifecycle=lifecycle,
+        presenters=presenters,
+        documents=documents,
+        sections=sections,
+        resolutions=resolutions,
+        declarations=declarations,
+        is_sample=bool(item.is_sample),
+    )
+
+
+def _editable_sections(
+    connection: sa.Connection, item_id: AgendaItemId
+) -> tuple[EditableSection, ...]:
+    section_order = (col(MinuteSection.position), col(MinuteSection.id))
+    section_rows = connection.execute(
+        sa.select(col(MinuteSection.id), col(MinuteSection.version), col(MinuteSection.heading))
+        .where(col(MinuteSection.agenda_item_id) == item_id)
+        .order_by(*section_order)
+    ).all()
+    points: dict[int, list[EditablePoint]] = defaultdict(list)
+    for row in connection.execute(
+        sa.select(
+            col(MinutePoint.id),
+            col(MinutePoint.version),
+            col(MinutePoint.section_id),
+            col(MinutePoint.kind),
+            col(MinutePoint.text),
+        )
+        .join(MinuteSection, col(MinuteSection.id) == col(MinutePoint.section_id))
+        .where(col(MinuteSection.agenda_item_id) == item_id)
+        .order_by(*section_order, col(MinutePoint.position), col(MinutePoint.id))
+    ):
+        points[row.section_id].append(
+            EditablePoint(
+                id=PointId(row.id), version=row.version, kind=PointKind(row.kind), text=row.text
+            )
+        )
+    return tuple(
+        EditableSection(
+            id=SectionId(row.id),
+            version=row.version,
+            heading=row.heading,
+            points=tuple(points.get(row.id, ())),
+        )
+        for row in section_rows
+    )
+
+
+def _editable_resolutions(
+    connection: sa.Connection, item_id: AgendaItemId
+) -> tuple[EditableResolution, ...]:
+    resolution_order = (col(Resolution.position), col(Resolution.id))
+    resolution_rows = connection.execute(
+        sa.select(
+            col(Resolution.id), col(Resolution.version), col(Resolution.label), col(Resolution.text)
+        )
+        .where(col(Resolution.agenda_item_id) == item_id)
+        .order_by(*resolution_order)
+    ).all()
+    parts: dict[int, list[EditablePart]] = defaultdict(list)
+    for row in connection.execute(
+        sa.select(
+            col(ResolutionPart.id),
+            col(ResolutionPart.version),
+            col(ResolutionPart.resolution_id),
+            col(ResolutionPart.label),
+            col(ResolutionPart.text),
+        )
+        .join(Resolution, col(Resolution.id) == col(ResolutionPart.resolution_id))
+        .where(col(Resolution.agenda_item_id) == item_id)
+        .order_by(*resolution_order, col(ResolutionPart.position), col(ResolutionPart.id))
+    ):
+        parts[row.resolution_id].append(
+            EditablePart(
+                id=ResolutionPartId(row.id), version=row.version, label=row.label, text=row.text
+            )
+        )
+    several = len(resolution_rows) > 1
+    return tuple(
+        EditableResolution(
+            id=ResolutionId(row.id),
+            version=row.version,
+            label=row.label,
+            numbered_label=resolution_label(row.label, number, several=several),
+            text=row.text,
+            parts=tuple(parts.get(row.id, ())),
+        )
+        for number, row in enumerate(resolution_rows, start=1)
+    )
+
+
+def get_meeting_detail(*, workspace: Workspace, meeting_id: MeetingId) -> MeetingDetail:
+    """A meeting with its attendance, items and lifecycle; ``NotFoundError`` when unknown."""
+    substitute = table_of(Person).alias("substitute")
+    with workspace.database.session() as session:
+        connection = session.connection()
+        meeting: sa.Row[*tuple[Any, ...]] | None = connection.execute(
+            sa.select(
+                col(Meeting.id),
+                col(Meeting.version),
+                col(Meeting.committee_id),
+                col(Committee.name).label("committee"),
+                col(Meeting.date),
+                col(Meeting.start_time),
+                col(Meeting.venue),
+                col(Meeting.status),
+                col(Meeting.is_sample),
+            )
+            .join(Committee, col(Committee.id) == col(Meeting.committee_id))
+            .where(col(Meeting.id) == meeting_id)
+        ).first()
+        if meeting is None:
+            raise NotFoundError("meeting", meeting_id)
+        attendance = tuple(
+            AttendanceView(
+                id=AttendanceId(row.id),
+                version=row.version,
+                person_id=PersonId(row.person_id),
+                name=row.name,
+                job_title=row.job_title,
+                role=AttendanceRole(row.role),
+                status=AttendanceStatus(row.status),
+                substitute_for_id=(
+                    None if row.substitute_for_id is None else PersonId(row.substitute_for_id)
+                ),
+                substitute_for=row.substitute_name,
+            )
+            for row in connection.execute(
+                sa.select(
+                    col(Attendance.id),
+                    col(Attendance.version),
+                    col(Attendance.person_id),
+                    col(Attendance.role),
+                    col(Attendance.status),
+                    col(Attendance.substitute_for_id),
+                    col(Person.name),
+                    col(Person.job_title),
+                    substitute.c.name.label("substitute_name"),
+                )
+                .join(Person, col(Person.id) == col(Attendance.person_id))
+                .outerjoin(substitute, substitute.c.id == col(Attendance.substitute_for_id))
+                .where(col(Attendance.meeting_id) == meeting_id)
+                .order_by(col(Attendance.position), col(Attendance.id))
+            )
+        )
+        items = tuple(
+            _item_summary(row)
+            for row in connection.execute(
+                sa.select(*_ITEM_COLUMNS)
+                .where(col(AgendaItem.meeting_id) == meeting_id)
+                .order_by(*_BY_POSITION)
+            )
+        )
+        previous_id = previous_meeting_id(connection, meeting_id)
+        previous = (
+            None
+            if previous_id is None
+            else _meeting_summary(
+                connection.execute(_meetings_query().where(col(Meeting.id) == previous_id)).one()
+            )
+        )
+        status = MinutesStatus(meeting.status)
+        approval = (
+            approval_record(connection, meeting_id) if status is MinutesStatus.APPROVED else None
+        )
+        amendments = _amendments(connection, col(MinutesAmendment.meeting_id) == meeting_id)
+    return MeetingDetail(
+        id=MeetingId(meeting.id),
+        version=meeting.version,
+        committee_id=CommitteeId(meeting.committee_id),
+        committee=meeting.committee,
+        date=meeting.date,
+        start_time=meeting.start_time,
+        venue=meeting.venue,
+        status=status,
+        approved_at=None if approval is None else approval[0],
+        approved_by=None if approval is None else approval[1],
+        attendance=attendance,
+        items=items,
+        previous_meeting=previous,
+        amendments=amendments,
+        is_sample=bool(meeting.is_sample),
+    )
+
+
+def list_people(*, workspace: Workspace) -> list[PersonView]:
+    """Everyone in the people list, by name (capitals ignored), for pickers."""
+    with workspace.database.session() as session:
+        rows = (
+            session.connection()
+            .execute(
+                sa.select(
+                    col(Person.id), col(Person.name), col(Person.job_title), col(Person.version)
+                )
+            )
+            .all()
+        )
+    people = [
+        PersonView(id=PersonId(row.id), name=row.name, job_title=row.job_title, version=row.version)
+        for row in rows
+    ]
+    return sorted(people, key=lambda person: (person.name.casefold(), person.id))

@@ -225,6 +225,29 @@ class DeclarationOfInterest(SQLModel, table=True):
     version: int = 1
 
 
+class MinutesAmendment(SQLModel, table=True):
+    """A change made to minutes after they were approved as a correct record.
+
+    Written once, never edited: the reason a person gave, who and when, and
+    what changed (JSON: the operation, the rows, their fields before and
+    after). ``agenda_item_id`` is empty for a change to the meeting itself (its
+    date, the attendance) and becomes empty if the item is later deleted; the
+    JSON still names it. A meeting with amendments cannot be deleted
+    (RESTRICT): approved minutes and their corrections are the record.
+    """
+
+    __tablename__ = "minutes_amendment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = _fk("meeting.id", ondelete="RESTRICT")
+    agenda_item_id: int | None = _fk("agenda_item.id", nullable=True, ondelete="SET NULL")
+    at: dt.datetime = Field(sa_column=_utc_column())
+    who: str
+    reason: str
+    operation: str
+    changes: str = ""
+
+
 # ------------------------------------------------------------------ settings
 
 

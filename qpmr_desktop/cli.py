@@ -14,7 +14,7 @@ Contract (the README's command-line reference is written from this):
     prints what the database holds as aligned columns, or with ``--json`` as a
     JSON array of objects, each with its ``id`` first (dates ISO 8601, enums by
     value), in UTF-8 whatever the locale.
-``qpmr-desktop screenshot --tab indicators|minutes|actions --out FILE.png [--size WxH]``
+``qpmr-desktop screenshot --tab indicators|minutes|actions|resolutions --out FILE.png [--size WxH]``
     renders the main window offscreen on that tab and saves a PNG.
 ``qpmr-desktop import-indicators FILE [--mapping FILE.json] [--period PERIOD] [--dry-run] …``
     previews the import of a CSV or XLSX file of indicator values (the
@@ -96,7 +96,7 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_INTERRUPTED = 130
 LIST_KINDS = ("meetings", "items", "indicators", "actions")
-TABS = ("indicators", "minutes", "actions")
+TABS = ("indicators", "minutes", "actions", "resolutions")
 DEFAULT_SIZE = "1400x900"
 _MAX_SIDE = 16_384  # Qt's own limit on a widget's width or height
 _SIZE = re.compile(r"\s*([0-9]+)\s*[x×]\s*([0-9]+)\s*", re.IGNORECASE)

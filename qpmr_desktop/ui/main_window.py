@@ -31,17 +31,19 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
 from qpmr_desktop import __version__
+from qpmr_desktop.domain.ids import AgendaItemId
 from qpmr_desktop.services.workspace import Workspace, WorkspaceOpenError, open_workspace
 from qpmr_desktop.ui.actions_tab import ActionsTab
 from qpmr_desktop.ui.database_dialogs import ask_existing_database_path, ask_new_database_path
 from qpmr_desktop.ui.indicator_filters import TransientFilterPreferences
 from qpmr_desktop.ui.indicators_tab import IndicatorsTab
 from qpmr_desktop.ui.minutes_tab import MinutesTab
+from qpmr_desktop.ui.resolutions_tab import ResolutionsTab
 from qpmr_desktop.ui.settings import RecentDatabases, WindowState
 from qpmr_desktop.ui.workspace_tab import WorkspaceTab
 
 APP_TITLE = "QPMR Desktop"
-TAB_KEYS = ("indicators", "minutes", "actions")
+TAB_KEYS = ("indicators", "minutes", "actions", "resolutions")
 
 ABOUT_TEXT = (
     "<h3>QPMR Desktop {version}</h3>"
@@ -93,7 +95,15 @@ class MainWindow(QMainWindow):
             undo_stack=self.undo_stack,
             preferences=None if remember_layout else TransientFilterPreferences(),
         )
-        tabs: tuple[WorkspaceTab, ...] = (self._indicators_tab, MinutesTab(self), ActionsTab(self))
+        self._minutes_tab = MinutesTab(self)
+        self._resolutions_tab = ResolutionsTab(self)
+        self._resolutions_tab.item_activated.connect(self._on_resolutions_tab_item_activated)
+        tabs: tuple[WorkspaceTab, ...] = (
+            self._indicators_tab,
+            self._minutes_tab,
+            ActionsTab(self),
+            self._resolutions_tab,
+        )
         for tab in tabs:
             self._tabs[tab.key] = tab
             self.tabs.addTab(tab, tab.title)
@@ -131,7 +141,7 @@ class MainWindow(QMainWindow):
         return self._workspace
 
     def tab(self, key: str) -> WorkspaceTab:
-        """The tab called ``key`` ("indicators", "minutes" or "actions")."""
+        """The tab called ``key`` ("indicators", "minutes", "actions" or "resolutions")."""
         return self._tabs[key]
 
     def current_tab(self) -> WorkspaceTab:
@@ -179,6 +189,9 @@ class MainWindow(QMainWindow):
         if self._remember_layout:
             self._save_layout()
         if self._workspace is not None:
+            # Let tabs finish work they run off the GUI thread (a search) first.
+            for tab in self._tabs.values():
+                tab.set_workspace(None)
             self._workspace.close()
         super().closeEvent(event)
 
@@ -239,6 +252,24 @@ class MainWindow(QMainWindow):
         )
 
         export_indicators_interactively(self, self._workspace)
+
+    def _on_resolutions_tab_item_activated(self, item_id: int) -> None:
+        self.tabs.setCurrentWidget(self._minutes_tab)
+        self._minutes_tab.ensure_loaded()
+        self._minutes_tab.select_item(AgendaItemId(item_id))
+
+    def _on_paste_minutes_triggered(self) -> None:
+        if self._workspace is None:
+            return
+        from qpmr_desktop.ui.paste_minutes_dialog import (  # noqa: PLC0415
+            paste_published_minutes_interactively,
+        )
+
+        item_id = paste_published_minutes_interactively(self, self._workspace)
+        if item_id is not None:
+            self._resolutions_tab.reload()
+            self._minutes_tab.reload()
+            self._on_resolutions_tab_item_activated(item_id)
 
     def _on_find_triggered(self) -> None:
         self.current_tab().focus_filter()
@@ -306,6 +337,16 @@ class MainWindow(QMainWindow):
         self.indicator_menu = bar.addMenu("&Indicator")
         self.indicator_menu.setObjectName("menu_indicator")
         self._indicators_tab.fill_menu(self.indicator_menu)
+
+        minutes_menu = bar.addMenu("&Minutes")
+        minutes_menu.setObjectName("menu_minutes")
+        self.paste_minutes_action = self._add_action(
+            minutes_menu, "&Paste Published Minutes…", "action_paste_minutes"
+        )
+        self.paste_minutes_action.setStatusTip(
+            "Take in minutes as a council publishes them, with a preview before saving"
+        )
+        self.paste_minutes_action.triggered.connect(self._on_paste_minutes_triggered)
 
         help_menu = bar.addMenu("&Help")
         help_menu.setObjectName("menu_help")

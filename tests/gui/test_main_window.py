@@ -20,6 +20,7 @@ from qpmr_desktop.ui.indicators_tab import IndicatorsTab
 from qpmr_desktop.ui.main_window import MainWindow
 from qpmr_desktop.ui.minutes_model import NodeKind
 from qpmr_desktop.ui.minutes_tab import MinutesTab
+from qpmr_desktop.ui.resolutions_tab import ResolutionsTab
 from qpmr_desktop.ui.settings import RecentDatabases
 from tests.gui.conftest import shows_window
 
@@ -57,7 +58,7 @@ def test_the_status_bar_says_which_database_and_where(window: MainWindow, demo_p
 
 def test_the_menus_and_their_actions(window: MainWindow) -> None:
     titles = [action.text().replace("&", "") for action in window.menuBar().actions()]
-    assert titles == ["File", "Edit", "Indicator", "Help"]
+    assert titles == ["File", "Edit", "Indicator", "Minutes", "Help"]
     assert texts(menu(window, "File")) == [
         "New Database…",
         "Open Database…",
@@ -386,3 +387,20 @@ def test_importing_from_the_file_menu_refreshes_the_scorecard(
     assert calls == [window.workspace]
     assert reloads == [True]
     assert window.undo_stack.count() == 0
+
+
+def test_activating_a_resolution_opens_its_item_in_the_minutes_tab(window: MainWindow) -> None:
+    seed = next(
+        item
+        for item in list_all_agenda_items(workspace=window.workspace)
+        if item.title.startswith("Quarterly Corporate Performance")
+    )
+    resolutions = window.tab("resolutions")
+    assert isinstance(resolutions, ResolutionsTab)
+
+    resolutions.item_activated.emit(seed.id)
+
+    minutes = window.tab("minutes")
+    assert isinstance(minutes, MinutesTab)
+    assert window.current_tab() is minutes
+    assert "Donna Talbot" in minutes.read_view.toPlainText()

@@ -22,22 +22,52 @@ if TYPE_CHECKING:
         figure_to_png,
         figure_to_svg,
     )
+    from qpmr_desktop.charts.timeline_chart import (
+        TimelineAction,
+        TimelineData,
+        TimelineEvent,
+        build_timeline_figure,
+        timeline_subtitle,
+        timeline_title,
+    )
 
 __all__ = [
     "ChartPoint",
     "ComparatorSeries",
     "IndicatorChartData",
+    "TimelineAction",
+    "TimelineData",
+    "TimelineEvent",
     "active_title",
     "build_indicator_figure",
+    "build_timeline_figure",
     "figure_to_png",
     "figure_to_svg",
+    "timeline_subtitle",
+    "timeline_title",
 ]
 
-_HOMES = dict.fromkeys(__all__, "qpmr_desktop.charts.indicator_chart")
+_TIMELINE_NAMES = frozenset(
+    {
+        "TimelineAction",
+        "TimelineData",
+        "TimelineEvent",
+        "build_timeline_figure",
+        "timeline_subtitle",
+        "timeline_title",
+    }
+)
+# figure_to_png and figure_to_svg are the indicator chart's, shared by every chart.
+_HOMES = {
+    name: "qpmr_desktop.charts.timeline_chart"
+    if name in _TIMELINE_NAMES
+    else "qpmr_desktop.charts.indicator_chart"
+    for name in __all__
+}
 
 
 def __getattr__(name: str) -> object:
-    """Load ``charts.build_indicator_figure`` and friends from their module when first used."""
+    """Load ``charts.build_indicator_figure`` and friends from their modules when first used."""
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,6 +17,14 @@ Contract:
   computes) stay at least 55 apart: in a black-and-white print the fill
   still separates them, and the shape carries the meaning on its own
   (● Green, ◆ Amber, ▲ Red, ○ Data only / No data).
+* Actions use BRAG (:data:`BRAG_MARKERS`): ■ Blue complete, ● Green on track,
+  ◆ Amber at risk, ▲ Red off track or overdue, ○ grey not started. Green,
+  amber and red share the RAG fills above; the blue square's fill sits
+  between green and red in greyscale (levels 58, 95, 121), closer than 55, so
+  among the BRAG markers the shape, which differs for every rating (● and ○
+  by being filled or hollow), is what separates Blue from its neighbours in a
+  black-and-white print. An overdue action is drawn with
+  :data:`OVERDUE_MARKER`'s heavier, larger outline.
 * Dash patterns are in multiples of the line width (matplotlib's default
   ``lines.scale_dashes``).
 """
@@ -31,6 +39,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
+from qpmr_desktop.domain.actions import ActionRag
 from qpmr_desktop.domain.performance import Rag
 
 if TYPE_CHECKING:
@@ -62,6 +71,8 @@ TICK_SIZE = 7.5
 DIRECT_LABEL_SIZE = 7.5
 STAMP_SIZE = 7.0
 MESSAGE_SIZE = 9.0
+SMALL_LABEL_SIZE = 7.0  # labels on the plot itself: action refs, event names
+FOOTNOTE_SIZE = 7.0
 LINE_SPACING = 1.2
 
 
@@ -128,6 +139,27 @@ RAG_MARKERS: Mapping[Rag, RagMarker] = MappingProxyType(
         Rag.NO_DATA: _HOLLOW,
     }
 )
+
+# BRAG (actions). The blue is GOV.UK's; DARK_BLUE would print as the same grey
+# as the green (57 against 58). The grey rating is hollow with a grey edge, as
+# "not started" is the absence of progress rather than a judgement.
+BRAG_BLUE = "#1d70b8"
+NOT_STARTED_EDGE = "#505a5f"
+
+BRAG_MARKERS: Mapping[ActionRag, RagMarker] = MappingProxyType(
+    {
+        ActionRag.BLUE: RagMarker("s", 5.2, BRAG_BLUE, TEXT, 0.8),
+        ActionRag.GREEN: RagMarker("o", 6.0, RAG_GREEN, TEXT, 0.8),
+        ActionRag.AMBER: RagMarker("D", 5.2, RAG_AMBER, TEXT, 0.8),
+        ActionRag.RED: RagMarker("^", 7.0, RAG_RED, TEXT, 0.8),
+        ActionRag.GREY: RagMarker("o", 5.5, BACKGROUND, NOT_STARTED_EDGE, 1.3),
+    }
+)
+
+# An overdue action: the red triangle, a little larger, with a heavy near-black
+# outline, so overdue stands out from "off track" in greyscale as well as colour.
+OVERDUE_MARKER = RagMarker("^", 7.8, RAG_RED, TEXT, 1.8)
+
 
 # What matplotlib reads only from rcParams at save time. svg.fonttype "none"
 # keeps text as <text> (extractable and searchable once svglib places it in

@@ -45,6 +45,9 @@ Contract (the README's command-line reference is written from this):
     ``--skip-refused``, which applies the rest. Without ``--dry-run`` it then
     applies the changes, all or nothing, each as an update by the form's
     officer, and says how many.
+``qpmr-desktop print minutes (--item ID | --meeting ID) --out FILE.pdf``
+    prints the minutes of an agenda item, or of a whole meeting (attendance,
+    every item, the chair's signature block), to a PDF and prints its path.
 ``qpmr-desktop import-minutes FILE --json``
     prints the structure of published minutes text (title, presenters,
     sections and points with their kinds, resolutions with parts, supporting
@@ -179,6 +182,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_database_options(screenshot, global_=False)
     _add_indicator_file_commands(commands)
     _add_minutes_import_command(commands)
+    _add_print_command(commands)
     _add_update_form_commands(commands)
     return parser
 
@@ -245,6 +249,29 @@ def _add_minutes_import_command(commands: Any) -> None:
     minutes.add_argument(
         "--number", metavar="N", help="the item's number (default: the next on the agenda)"
     )
+    _add_database_options(minutes, global_=False)
+
+
+def _add_print_command(commands: Any) -> None:
+    printing = commands.add_parser(
+        "print",
+        help="print committee papers to PDF",
+        description="Print committee papers from the database to a PDF file.",
+    )
+    documents = printing.add_subparsers(dest="document", metavar="DOCUMENT", required=True)
+    minutes = documents.add_parser(
+        "minutes",
+        help="the minutes of an agenda item or of a whole meeting",
+        description=(
+            "Print the minutes of one agenda item (--item) or of a whole meeting (--meeting: "
+            "the record of attendance, every item, the chair's signature block). Unapproved "
+            'minutes carry "DRAFT — subject to approval" on every page.'
+        ),
+    )
+    which = minutes.add_mutually_exclusive_group(required=True)
+    which.add_argument("--item", type=int, metavar="ID", help="the agenda item (list items)")
+    which.add_argument("--meeting", type=int, metavar="ID", help="the meeting (list meetings)")
+    minutes.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
     _add_database_options(minutes, global_=False)
 
 
@@ -388,6 +415,15 @@ def _run_import_update_forms(parser: argparse.ArgumentParser, args: argparse.Nam
     )
 
 
+def _run_print(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    return _command_print_minutes(
+        database=_chosen_database(parser, args),
+        item=args.item,
+        meeting=args.meeting,
+        out=args.out,
+    )
+
+
 _HANDLERS: dict[str, Callable[[argparse.ArgumentParser, argparse.Namespace], int]] = {
     "demo": _run_demo,
     "list": _run_list,
@@ -395,6 +431,7 @@ _HANDLERS: dict[str, Callable[[argparse.ArgumentParser, argparse.Namespace], int
     "import-indicators": _run_import_indicators,
     "export-indicators": _run_export_indicators,
     "import-minutes": _run_import_minutes,
+    "print": _run_print,
     "export-update-forms": _run_export_update_forms,
     "import-update-forms": _run_import_update_forms,
 }
@@ -591,6 +628,44 @@ def _command_import_minutes(
         f"{sections} section(s), {points} point(s), {len(parsed.resolutions)} resolution(s).\n"
         f"{item_id}\n"
     )
+    return EXIT_OK
+
+
+def _command_print_minutes(
+    *, database: Path, item: int | None, meeting: int | None, out: Path
+) -> int:
+    if not out.parent.is_dir():
+        raise CommandError(f"The folder for the PDF does not exist: {out.parent}")
+    from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
+    from qpmr_desktop.printing.minutes_document import (
+        render_item_minutes,
+        render_meeting_minutes,
+    )
+    from qpmr_desktop.services.papers import (
+        council_info,
+        item_minutes_for_print,
+        meeting_minutes_for_print,
+    )
+
+    with _workspace(database) as workspace, _expected_errors():
+        council = council_info(workspace=workspace)
+        if item is not None:
+            pdf = render_item_minutes(
+                item_minutes_for_print(workspace=workspace, item_id=AgendaItemId(item)),
+                council=council,
+            )
+        else:
+            assert meeting is not None  # argparse requires one of the two
+            pdf = render_meeting_minutes(
+                meeting_minutes_for_print(workspace=workspace, meeting_id=MeetingId(meeting)),
+                council=council,
+            )
+    with _expected_errors():
+        # Written whole, then moved into place: a failure never leaves half a PDF.
+        partial = out.with_name(out.name + ".partial")
+        partial.write_bytes(pdf)
+        os.replace(partial, out)
+    _write_stdout(f"{out}\n")
     return EXIT_OK
 
 

@@ -88,6 +88,7 @@ from qpmr_desktop.storage.tables import (
     PlanEvent,
     PriorityArea,
     Resolution,
+    Setting,
     SupportingDocument,
     Theme,
 )
@@ -288,7 +289,7 @@ class DemoEvent:
 class DemoData:
     """Everything the demo database holds, validated, in the order it is shown."""
 
-    council: str  # no table holds it (it belongs to the app's settings)
+    council: str  # stored as the database setting "council.name" (services.settings)
     committee: str
     people: tuple[DemoPerson, ...]
     meeting: DemoMeeting
@@ -947,6 +948,8 @@ def _insert(session: Session, data: DemoData) -> None:
         for person in data.people
     }
     names = {person.key: person.name for person in data.people}
+    # The key is services.settings.COUNCIL_NAME's; storage cannot import services.
+    session.add(Setting(key="council.name", value=data.council))
     committee_id = _saved_id(session, Committee(name=data.committee))
     _insert_meeting(session, data.meeting, committee_id=committee_id, people=people)
     indicators = _insert_indicators(session, data.indicators)

@@ -661,3 +661,14 @@ def test_non_latin_text_and_emoji_survive_the_round_trip(data_copy: Path, tmp_pa
     target = tmp_path / "unicode.qpmr"
     build_demo_database(target, data_dir=data_copy)
     assert query(target, "select title from agenda_item where number = '1'") == [(title,)]
+
+
+def test_the_demo_names_its_council_for_the_papers(demo_path: Path) -> None:
+    from qpmr_desktop.services.settings import COUNCIL_NAME, get_setting
+    from qpmr_desktop.services.workspace import open_workspace
+
+    workspace = open_workspace(demo_path)
+    try:
+        assert get_setting(workspace=workspace, setting=COUNCIL_NAME) == "Lancashire County Council"
+    finally:
+        workspace.close()

@@ -1,0 +1,636 @@
+"""The base of every printed document: A4 council papers from plain data.
+
+Contract:
+- ``CouncilDocument`` is a template method (after pretix's invoice renderer):
+  a subclass provides ``metadata()`` (title, subject, keywords),
+  ``decoration()`` (running header and watermark) and ``story()`` (its
+  flowables); the base supplies the embedded DejaVu Sans family, the named
+  styles of ``styles.py``, A4 page templates (portrait and landscape), the
+  running header with the council's name and logo, an optional "DRAFT" banner
+  and diagonal watermark on every page, "Page X of Y" in the footer, PDF
+  metadata (title, author = council, subject, keywords, creator, language
+  en-GB) and an outline entry (bookmark) for every heading. ``render()``
+  returns the PDF as bytes.
+- Every piece of user text reaches a paragraph through ``escape_text`` (by
+  way of ``paragraph``, ``heading`` or ``escape``; bullet labels, which
+  ReportLab draws without parsing, through ``plain``): text is never markup, so
+  ``<b>`` prints as typed; characters the font has no glyph for print as
+  U+FFFD "�" rather than as an empty box, invisible format characters it
+  cannot draw are dropped, control characters become spaces, and a line
+  break typed inside a paragraph is kept.
+- Emoji: DejaVu Sans draws the older ones, in the Basic Multilingual Plane
+  ("✓", "☺", "❤"), and those print and copy back exactly. Characters beyond
+  it (most emoji: "😀") print as "�": ReportLab's ToUnicode map writes their
+  code as five hex digits, so a reader would copy "😀" back as "ὠ" — a
+  wrong letter is worse than an honest replacement.
+- Composition: ``flowables()`` is the story with the marker that sets the
+  page decoration in front, so a pack can put several documents' flowables
+  into one build — one page numbering, one outline (``outline_offset``
+  nests a part's headings), each part's own running header and watermark.
+  Page decoration is drawn when a page ends, so a part that starts on a new
+  page has its own header on its first page.
+- No silent failures: a logo that cannot be read is left out with a warning
+  in the log; a missing font file raises ``fonts.FontFilesMissingError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import math
+import re
+import unicodedata
+import zlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+from typing import Any, ClassVar
+from xml.sax.saxutils import escape as _xml_escape
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import NullDraw
+
+from qpmr_desktop.printing.data import CouncilInfo
+from qpmr_desktop.printing.fonts import FontFamily, GlyphOutline, glyph_outline, register_fonts
+from qpmr_desktop.printing.styles import BODY_SIZE, Palette, build_stylesheet
+
+_log = logging.getLogger(__name__)
+
+CREATOR = "QPMR Desktop"
+LANGUAGE = "en-GB"
+REPLACEMENT_CHARACTER = "\ufffd"
+DRAFT_WATERMARK = "DRAFT \u2014 subject to approval"
+
+# ------------------------------------------------------------------ text
+
+
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_ESCAPES = {'"': "&quot;", "'": "&#39;"}
+_LAST_BMP = 0xFFFF
+
+
+def clean_text(text: str, coverage: frozenset[int] | None = None) -> str:
+    """``text`` as it can be printed, still plain text (not yet escaped).
+
+    NFC first, because ReportLab draws one glyph per code point and would
+    print a decomposed "é" as "e" plus a floating accent. Then, per
+    character: line separators become "\\n"; other control characters and
+    tabs a space; invisible format characters (zero-width joiners, variation
+    selectors) that the font lacks are dropped; anything else the font lacks
+    (with ``coverage`` given), lone surrogates and anything beyond the Basic
+    Multilingual Plane (see the module's contract) become U+FFFD.
+    """
+    text = _NEWLINES.sub("\n", unicodedata.normalize("NFC", text))
+    out: list[str] = []
+    for char in text:
+        if char == "\n":
+            out.append(char)
+            continue
+        category = unicodedata.category(char)
+        if category == "Cc":
+            out.append(" ")
+        elif category == "Cs" or ord(char) > _LAST_BMP:
+            out.append(REPLACEMENT_CHARACTER)
+        elif coverage is None or ord(char) in coverage:
+            out.append(char)
+        elif category == "Cf":
+            continue
+        elif category == "Zs":
+            out.append(" ")
+        else:
+            out.append(REPLACEMENT_CHARACTER)
+    return "".join(out)
+
+
+def escape_text(text: str, coverage: frozenset[int] | None = None) -> str:
+    """Paragraph markup that prints exactly ``text``: the one way text reaches a page.
+
+    ``clean_text`` first, then the XML specials and both quotes become
+    entities, and a line break typed inside the text becomes ``<br/>``.
+    """
+    escaped = _xml_escape(clean_text(text, coverage), _ESCAPES)
+    return escaped.strip().replace("\n", "<br/>")
+
+
+def join_names(parts: Sequence[str]) -> str:
+    """ "A", "A and B", "A; B and C" — semicolons once entries hold commas."""
+    if len(parts) <= 2:
+        return " and ".join(parts)
+    separator = "; " if any("," in part for part in parts) else ", "
+    return separator.join(parts[:-1]) + " and " + parts[-1]
+
+
+# Fixed English names: strftime's %A and %B follow the process locale, and a
+# council's papers must not switch language with the laptop's settings.
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def short_date(day: dt.date) -> str:
+    """ "12 September 2017"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def long_date(day: dt.date) -> str:
+    """ "Tuesday, 12 September 2017", as minutes name the day of a meeting."""
+    return f"{_DAYS[day.weekday()]}, {short_date(day)}"
+
+
+def clock_time(time: dt.time) -> str:
+    """ "2.00 pm", "10.30 am", "12.00 noon": the way council minutes give times."""
+    if time.hour == 12 and time.minute == 0:
+        return "12.00 noon"
+    hour = time.hour % 12 or 12
+    return f"{hour}.{time.minute:02d} {'am' if time.hour < 12 else 'pm'}"
+
+
+# ------------------------------------------------------------------ flowables
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMetadata:
+    """What the PDF says about itself (File → Properties in a reader)."""
+
+    title: str
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PageDecoration:
+    """What is drawn around the text of every page of one document (or part)."""
+
+    header_right: tuple[str, ...] = ()  # committee, date …: right-aligned lines
+    footer_left: str = ""  # a short title
+    watermark: str | None = None  # e.g. DRAFT_WATERMARK; None for none
+
+
+class SetPageDecoration(NullDraw):  # type: ignore[misc]  # ReportLab is untyped
+    """A zero-size marker: pages from the one it lands on carry ``decoration``."""
+
+    def __init__(self, decoration: PageDecoration) -> None:
+        super().__init__()
+        self.decoration = decoration
+
+
+_bookmark_keys = count(1)
+
+
+@dataclass(slots=True)
+class OutlineEntry:
+    """A heading's entry in the PDF outline; ``key`` names its bookmark."""
+
+    title: str
+    level: int
+    key: str
+
+
+class Heading(Paragraph):  # type: ignore[misc]  # ReportLab is untyped
+    """A paragraph that is also a bookmark and an outline entry at ``outline.level``."""
+
+    def __init__(self, text: str, style: Any, *args: Any, **kwargs: Any) -> None:
+        outline = kwargs.pop("outline", None)
+        super().__init__(text, style, *args, **kwargs)
+        self.outline: OutlineEntry | None = outline
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(available_width, available_height)
+        # A heading split over a page break is one entry, at its first line.
+        for index, part in enumerate(parts):
+            part.outline = self.outline if index == 0 else None
+        return parts
+
+    def draw(self) -> None:
+        super().draw()
+        if self.outline is not None:
+            # Relative to the paragraph's origin: the reader lands on its top line.
+            self.canv.bookmarkHorizontal(self.outline.key, 0, self.height)
+
+
+class _DocTemplate(BaseDocTemplate):  # type: ignore[misc]  # ReportLab is untyped
+    """Keeps the current page decoration and writes outline entries as headings land."""
+
+    def __init__(self, *args: Any, decoration: PageDecoration, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.decoration = decoration
+        self._outline_level = -1
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's hook
+        if isinstance(flowable, SetPageDecoration):
+            self.decoration = flowable.decoration
+        elif isinstance(flowable, Heading) and flowable.outline is not None:
+            entry = flowable.outline
+            # A PDF outline cannot skip a level (ReportLab raises): a part
+            # without a level-1 heading still nests its level-2 headings.
+            level = max(0, min(entry.level, self._outline_level + 1))
+            self.canv.addOutlineEntry(entry.title, entry.key, level=level, closed=level >= 1)
+            if self._outline_level < 0:
+                self.canv.showOutline()  # a reader opens with the bookmarks beside the page
+            self._outline_level = level
+
+
+PageNumberDrawer = Callable[[Canvas, int, int, tuple[float, float]], None]
+
+
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab is untyped
+    """A canvas that prints "Page X of Y" on every page, Y known only at the end.
+
+    Each page draws a form XObject that is defined when the canvas is saved,
+    with the total known: PDF allows a form to be used before it is defined.
+    (pretix's way — keeping every page's state back and replaying the pages
+    in ``save`` — would do, but then bookmarks made during the build all
+    point at page 1, because the pages reach the PDF only at the end.)
+    """
+
+    def __init__(self, *args: Any, draw_page_number: PageNumberDrawer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._draw_page_number = draw_page_number
+        self._numbered_pages: list[tuple[str, int, tuple[float, float]]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's method
+        name = f"qpmrPageNumber{self._pageNumber}"
+        self.doForm(name)
+        self._numbered_pages.append((name, self._pageNumber, tuple(self._pagesize)))
+        super().showPage()
+
+    def save(self) -> None:
+        total = len(self._numbered_pages)
+        for name, number, (width, height) in self._numbered_pages:
+            self.beginForm(name, 0, 0, width, height)
+            self._draw_page_number(self, number, total, (width, height))
+            self.endForm()
+        super().save()
+
+
+# ------------------------------------------------------------------ the document
+
+
+ProgressCallback = Callable[[str, int], None]
+
+
+class CouncilDocument(ABC):
+    """An A4 council paper; subclasses supply ``metadata``, ``decoration`` and ``story``.
+
+    ``outline_offset`` moves every heading down that many outline levels, for
+    a document printed as one part of a pack.
+    """
+
+    landscape: ClassVar[bool] = False
+    left_margin: ClassVar[float] = 22 * mm
+    right_margin: ClassVar[float] = 22 * mm
+    top_margin: ClassVar[float] = 34 * mm  # header and banner sit above the text
+    bottom_margin: ClassVar[float] = 22 * mm
+
+    def __init__(self, *, council: CouncilInfo, outline_offset: int = 0) -> None:
+        self.council = council
+        self.outline_offset = outline_offset
+        self.fonts: FontFamily = register_fonts()
+        self.styles = build_stylesheet(self.fonts)
+        self._logo = self._read_logo(council.logo_path)
+
+    # ---- hooks for subclasses
+
+    @abstractmethod
+    def metadata(self) -> DocumentMetadata:
+        """Title, subject and keywords of the PDF."""
+
+    def decoration(self) -> PageDecoration:
+        """The running header, footer title and watermark; by default the title in the footer."""
+        return PageDecoration(footer_left=self.metadata().title)
+
+    @abstractmethod
+    def story(self) -> list[Flowable]:
+        """The document's flowables, built with ``paragraph``, ``heading`` and ``table``."""
+
+    def on_page(self, canvas: Canvas, doc: _DocTemplate) -> None:
+        """Draw the page's decoration: header, banner, watermark, footer title.
+
+        Called as each page ends (the page number is added later, once the
+        total is known). Override to add to it; call this first.
+        """
+        width, height = canvas._pagesize  # the page's own: portrait or landscape
+        decoration = doc.decoration
+        canvas.saveState()
+        self._draw_header(canvas, decoration, width, height)
+        if decoration.watermark:
+            self._draw_banner(canvas, decoration.watermark, width, height)
+            self._draw_watermark(canvas, decoration.watermark, width, height)
+        if decoration.footer_left:
+            self._draw_footer_title(canvas, decoration.footer_left, width)
+        canvas.restoreState()
+
+    # ---- building
+
+    def flowables(self) -> list[Flowable]:
+        """The story with its page decoration marker in front: what a pack composes.
+
+        A zero-size flowable closes it: ReportLab loops for ever when the
+        last flowable of a story keeps with the next and is taller than a
+        page (a heading of pasted text, as the last thing an item holds).
+        """
+        return [SetPageDecoration(self.decoration()), *self.story(), NullDraw()]
+
+    def render(self, *, progress: ProgressCallback | None = None) -> bytes:
+        """The whole document as PDF bytes.
+
+        ``progress`` receives ReportLab's build events ("SIZE_EST", total
+        flowables; "PROGRESS", flowables done; "PAGE", page number …); an
+        exception raised in it (to cancel) ends the build and propagates.
+        """
+        buffer = io.BytesIO()
+        metadata = self.metadata()
+        doc = _DocTemplate(
+            buffer,
+            decoration=self.decoration(),
+            pagesize=self._page_size(),
+            leftMargin=self.left_margin,
+            rightMargin=self.right_margin,
+            topMargin=self.top_margin,
+            bottomMargin=self.bottom_margin,
+            title=clean_text(metadata.title),
+            author=clean_text(self.council.name),
+            subject=clean_text(metadata.subject),
+            keywords=[clean_text(keyword) for keyword in metadata.keywords],
+            creator=CREATOR,
+            lang=LANGUAGE,
+            # Without these, ReportLab starts every page in Helvetica, which
+            # is then listed as an unembedded font of the PDF.
+            initialFontName=self.fonts.regular,
+            initialFontSize=BODY_SIZE,
+        )
+        doc.addPageTemplates(self._page_templates())
+        if progress is not None:
+            doc.setProgressCallBack(progress)
+        story = self.flowables()
+        doc.build(story, canvasmaker=self._make_canvas)
+        return buffer.getvalue()
+
+    # ---- helpers for subclasses: the only ways text reaches a paragraph
+
+    def escape(self, text: str, style: str = "Body") -> str:
+        """``escape_text`` against the font of ``style``, for composing markup."""
+        return escape_text(text, self.fonts.coverage(self.styles[style].fontName))
+
+    def plain(self, text: str, style: str = "Body") -> str:
+        """``clean_text`` on one line, for what ReportLab draws as it is (bullet labels)."""
+        coverage = self.fonts.coverage(self.styles[style].fontName)
+        return " ".join(clean_text(text, coverage).split())
+
+    def bold(self, text: str) -> str:
+        """``escape_text`` in bold, against the bold face, for composing markup."""
+        return f"<b>{escape_text(text, self.fonts.coverage(self.fonts.bold))}</b>"
+
+    def paragraph(self, text: str, style: str = "Body", **kwargs: Any) -> Paragraph:
+        """A paragraph that prints ``text`` verbatim."""
+        return Paragraph(self.escape(text, style), self.styles[style], **kwargs)
+
+    def markup_paragraph(self, markup: str, style: str = "Body", **kwargs: Any) -> Paragraph:
+        """A paragraph from markup whose text parts went through ``escape``/``bold``."""
+        return Paragraph(markup, self.styles[style], **kwargs)
+
+    def table(
+        self,
+        rows: Sequence[Sequence[Flowable | str]],
+        *,
+        col_widths: Sequence[float],
+        commands: Sequence[tuple[Any, ...]] = (),
+        **kwargs: Any,
+    ) -> Table:
+        """A table whose cells are set in the family: put user text in as ``paragraph``s.
+
+        The FONT command comes first because a table sets every cell's font,
+        even around a paragraph or an empty string, and its default is
+        Helvetica, which would then be listed as an unembedded font.
+        """
+        style = TableStyle([("FONT", (0, 0), (-1, -1), self.fonts.regular, 9.5), *commands])
+        kwargs.setdefault("hAlign", "LEFT")
+        return Table([list(row) for row in rows], colWidths=list(col_widths), style=style, **kwargs)
+
+    def heading(self, text: str, style: str = "Heading1", *, level: int = 0) -> Heading:
+        """A heading that is also an outline entry at ``level`` (plus the offset)."""
+        outline = OutlineEntry(
+            title=" ".join(clean_text(text).split()) or "\u2014",
+            level=level + self.outline_offset,
+            key=f"h{next(_bookmark_keys)}",
+        )
+        heading = Heading(self.escape(text, style), self.styles[style], outline=outline)
+        frame_width, frame_height = self.frame_size()
+        if heading.wrap(frame_width, frame_height)[1] > frame_height / 3:
+            # Kept with what follows, a heading this tall would push both to
+            # a fresh page and leave a gap; it is text in its own right.
+            heading.keepWithNext = 0
+        return heading
+
+    # ---- page decoration
+
+    def _page_size(self) -> tuple[float, float]:
+        return landscape(A4) if self.landscape else A4  # type: ignore[no-any-return]
+
+    def frame_size(self) -> tuple[float, float]:
+        """Width and height of the body frame on this document's pages."""
+        width, height = self._page_size()
+        return (
+            width - self.left_margin - self.right_margin,
+            height - self.top_margin - self.bottom_margin,
+        )
+
+    def _page_templates(self) -> list[PageTemplate]:
+        templates = []
+        for name, size in (("portrait", A4), ("landscape", landscape(A4))):
+            frame = Frame(
+                self.left_margin,
+                self.bottom_margin,
+                size[0] - self.left_margin - self.right_margin,
+                size[1] - self.top_margin - self.bottom_margin,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+                id=f"{name}-body",
+            )
+            templates.append(
+                PageTemplate(id=name, frames=[frame], pagesize=size, onPageEnd=self.on_page)
+            )
+        if self.landscape:
+            templates.reverse()  # the first template is the one a build starts with
+        return templates
+
+    def _make_canvas(self, *args: Any, **kwargs: Any) -> _NumberedCanvas:
+        return _NumberedCanvas(*args, draw_page_number=self._draw_page_number, **kwargs)
+
+    def _draw_page_number(
+        self, canvas: Canvas, page: int, total: int, size: tuple[float, float]
+    ) -> None:
+        width = size[0]
+        canvas.saveState()
+        canvas.setFont(self.fonts.regular, 8.5)
+        canvas.setFillColor(Palette.MUTED)
+        canvas.drawRightString(width - self.right_margin, 12 * mm, f"Page {page} of {total}")
+        canvas.restoreState()
+
+    def _draw_header(
+        self, canvas: Canvas, decoration: PageDecoration, width: float, height: float
+    ) -> None:
+        top = height - 12 * mm
+        left = self.left_margin
+        right = width - self.right_margin
+        text_left = left
+        if self._logo is not None:
+            logo_height = 11 * mm
+            image_width, image_height = self._logo.getSize()
+            logo_width = logo_height * image_width / image_height
+            canvas.drawImage(
+                self._logo,
+                left,
+                top - logo_height + 3 * mm,
+                width=logo_width,
+                height=logo_height,
+                mask="auto",
+            )
+            text_left = left + logo_width + 3 * mm
+        canvas.setFillColor(Palette.HEADING)
+        canvas.setFont(self.fonts.bold, 10)
+        council = " ".join(clean_text(self.council.name, self._coverage_bold).split())
+        canvas.drawString(
+            text_left, top - 1.5 * mm, self._fit(council, self.fonts.bold, 10, 80 * mm)
+        )
+        canvas.setFillColor(Palette.MUTED)
+        line_top = top
+        for line in decoration.header_right:
+            text = " ".join(clean_text(line, self._coverage_regular).split())
+            canvas.setFont(self.fonts.regular, 8.5)
+            canvas.drawRightString(
+                right, line_top, self._fit(text, self.fonts.regular, 8.5, 95 * mm)
+            )
+            line_top -= 3.8 * mm
+        rule_y = height - 21 * mm
+        canvas.setStrokeColor(Palette.RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(left, rule_y, right, rule_y)
+
+    def _draw_banner(self, canvas: Canvas, text: str, width: float, height: float) -> None:
+        """A tinted strip under the header rule, above the text: every page says it."""
+        left = self.left_margin
+        strip_width = width - self.left_margin - self.right_margin
+        bottom = height - 29 * mm
+        canvas.setFillColor(Palette.DRAFT_TINT)
+        canvas.setStrokeColor(Palette.DRAFT)
+        canvas.setLineWidth(0.6)
+        canvas.rect(left, bottom, strip_width, 6 * mm, stroke=1, fill=1)
+        canvas.setFillColor(Palette.DRAFT)
+        canvas.setFont(self.fonts.bold, 9)
+        label = " ".join(clean_text(text, self._coverage_bold).split())
+        canvas.drawCentredString(left + strip_width / 2, bottom + 2 * mm, label)
+
+    def _draw_watermark(self, canvas: Canvas, text: str, width: float, height: float) -> None:
+        """The same words large, faint and diagonal across the page, as outlines.
+
+        Outlines, not text: a reader copying a paragraph, a search, or
+        ``pdftotext`` would otherwise meet "DRAFT" in the middle of a
+        sentence. The banner above carries the words as text. The outlines
+        are a form drawn once and placed on every page, so a long draft
+        does not repeat them page after page.
+        """
+        label = " ".join(clean_text(text, self._coverage_bold).split())
+        name = f"qpmrWatermark{zlib.crc32(f'{label}|{width:.0f}x{height:.0f}'.encode()):08x}"
+        if not canvas.hasForm(name):
+            outline = glyph_outline(label, self.fonts.bold)
+            if outline.width <= 0:
+                return
+            canvas.beginForm(name, 0, 0, width, height)
+            self._draw_outline(canvas, outline, width, height)
+            canvas.endForm()
+        # The colour is set on the page, not in the form: the form inherits
+        # it, and its transparency (an ExtGState) is a resource ReportLab
+        # gives pages but not forms.
+        canvas.saveState()
+        canvas.setFillColor(Palette.WATERMARK)
+        canvas.doForm(name)
+        canvas.restoreState()
+
+    @staticmethod
+    def _draw_outline(canvas: Canvas, outline: GlyphOutline, width: float, height: float) -> None:
+        diagonal = (width**2 + height**2) ** 0.5
+        size = min(64.0, 0.62 * diagonal / outline.width)
+        canvas.saveState()
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(math.degrees(math.atan2(height, width)))
+        canvas.translate(-outline.width * size / 2, -0.35 * size)
+        path = canvas.beginPath()
+        for operation, values in outline.operations:
+            points = [value * size for value in values]
+            if operation == "M":
+                path.moveTo(*points)
+            elif operation == "L":
+                path.lineTo(*points)
+            elif operation == "C":
+                path.curveTo(*points)
+            else:
+                path.close()
+        canvas.drawPath(path, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
+        canvas.restoreState()
+
+    def _draw_footer_title(self, canvas: Canvas, text: str, width: float) -> None:
+        canvas.setFillColor(Palette.MUTED)
+        canvas.setFont(self.fonts.regular, 8.5)
+        label = " ".join(clean_text(text, self._coverage_regular).split())
+        available = width - self.left_margin - self.right_margin - 30 * mm
+        canvas.drawString(
+            self.left_margin, 12 * mm, self._fit(label, self.fonts.regular, 8.5, available)
+        )
+        canvas.setStrokeColor(Palette.RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(self.left_margin, 16 * mm, width - self.right_margin, 16 * mm)
+
+    # ---- small helpers
+
+    @property
+    def _coverage_regular(self) -> frozenset[int]:
+        return self.fonts.coverage(self.fonts.regular)
+
+    @property
+    def _coverage_bold(self) -> frozenset[int]:
+        return self.fonts.coverage(self.fonts.bold)
+
+    @staticmethod
+    def _fit(text: str, font: str, size: float, width: float) -> str:
+        """``text`` cut with an ellipsis to fit ``width`` on one line (header and footer)."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: PLC0415
+
+        if stringWidth(text, font, size) <= width:
+            return text
+        while text and stringWidth(text + "\u2026", font, size) > width:
+            text = text[:-1]
+        return text.rstrip() + "\u2026"
+
+    @staticmethod
+    def _read_logo(path: Path | None) -> ImageReader | None:
+        if path is None:
+            return None
+        try:
+            # Read the bytes ourselves: given a name that is not a file,
+            # ReportLab's ImageReader would try it as a URL.
+            reader = ImageReader(io.BytesIO(Path(path).read_bytes()))
+            reader.getSize()  # decodes the header: a bad image fails here, not mid-build
+        except (OSError, ValueError) as error:
+            _log.warning("council logo %s left out: %s", path, error)
+            return None
+        return reader

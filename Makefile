@@ -22,7 +22,7 @@ QT_LIBS := $(BIN)/python -I -S packaging/system_libs.py
 BENCH_ARGS ?=
 
 .PHONY: run test check lint typecheck layers pytest setup setup-window bench bench-startup \
-	bench-indicators clean
+	bench-indicators bench-minutes clean
 
 run: setup-window
 	$(BIN)/qpmr-desktop --demo
@@ -60,17 +60,22 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
-# On demand only, never part of `make test`: `make bench` runs both benchmarks,
-# `make bench-startup` or `make bench-indicators` one. BENCH_ARGS goes to each,
-# so give both only options they share (--runs, --warmup, --strict):
-# `make bench BENCH_ARGS='--runs 9'`, `make bench-indicators BENCH_ARGS='--indicators 2000'`.
-bench: bench-startup bench-indicators
+# On demand only, never part of `make test`: `make bench` runs every benchmark,
+# `make bench-startup`, `make bench-indicators` or `make bench-minutes` one.
+# BENCH_ARGS goes to each, so give `make bench` only options they all share
+# (--runs, --warmup, --strict): `make bench BENCH_ARGS='--runs 9'`,
+# `make bench-indicators BENCH_ARGS='--indicators 2000'`,
+# `make bench-minutes BENCH_ARGS='--meetings 500'`.
+bench: bench-startup bench-indicators bench-minutes
 
 bench-startup: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_startup.py $(BENCH_ARGS)
 
 bench-indicators: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_indicators.py $(BENCH_ARGS)
+
+bench-minutes: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_minutes.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

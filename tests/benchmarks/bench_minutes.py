@@ -1,0 +1,1122 @@
+"""Minutes benchmark: open the tab, read an item, search the register (issue 4, point 8).
+
+Run on demand, never in ``make test``::
+
+    make bench-minutes                          # the defaults below
+    make bench-minutes BENCH_ARGS='--runs 9'
+    .venv/bin/python tests/benchmarks/bench_minutes.py --help
+
+It generates ``--meetings`` meetings x ``--items`` agenda items x
+``--points`` points (2,000 x 10 x 20 = 400,000 points by default), the
+points spread over ``--sections`` sections per item (the first without a
+heading), one presenter and one resolution per item (every third with three
+numbered parts), eight committees, with SQLAlchemy Core ``executemany`` into a
+file made by ``open_database(create=True)``, so the schema is the real migrated
+one. The full-text index of migration 0003 is kept by its triggers while the
+rows go in (the real write path: nothing is rebuilt afterwards); the
+generation time printed includes them.
+
+Then, in this one process with Qt offscreen, every measurement runs
+``--runs`` times after ``--warmup`` untimed runs, each QPMR figure and its
+raw ``sqlite3`` query interleaved (QPMR first on odd runs, raw first on even
+ones), garbage collected before each timed sample. The raw side is the
+standard ``sqlite3`` module on its own connection to the same file, fetching
+the same rows with ``fetchall()`` and nothing else: that is the floor.
+
+open the tab
+    A new ``MinutesTab`` (1400 x 860, built untimed), then timed
+    ``set_workspace`` + ``ensure_loaded`` (every meeting read and put in the
+    tree, agendas and minutes left to load lazily; the newest meeting opened
+    and its first item's minutes in the read view) and one paint of the tab
+    (``QWidget.grab()``). Raw: the meetings newest first, joined with their
+    committee, with their item counts.
+
+select an item and show its read view
+    A new ``MinutesTab``, loaded and painted untimed; then timed
+    ``select_item(id)`` and a paint of the read view, checked to hold the
+    item's title and its first point. Three items, as a search hit may open
+    any: one in the newest meeting, one in the 200th newest and one in the
+    oldest (``select_item`` loads agendas until it finds the item). Raw: that
+    item's row, meeting and committee, presenters, sections, points,
+    resolutions and resolution parts (what ``get_item_minutes`` reads).
+
+search the register
+    ``search_minutes`` for a word and for a phrase in double quotes, and
+    ``list_resolutions``. Raw: the FTS5 ``MATCH`` of the same expression on the
+    same five indexes (points, resolutions, parts, headings, titles), best 200
+    of each by ``bm25`` joined to the row and its item, then the item, meeting
+    and committee of every hit; for the register, the same join and order and
+    the resolution parts. For information, the raw search with FTS5's
+    ``highlight()`` too (which the service uses for the offsets of the
+    matched words).
+
+Goal (issue 4): each QPMR figure within 3x of its raw query. A goal not met is
+profiled with cProfile (``--profile``): the timed part of one more sample of
+the QPMR side, by cumulative and by own time. The settings and data folders
+point at a scratch folder, so the user's own are never read or written.
+"""
+
+# tests/** may import inside functions (PLC0415 is off there): product modules
+# and Qt are imported when needed, so ``--help`` is instant.
+
+from __future__ import annotations
+
+import cProfile
+import datetime as dt
+import gc
+import os
+import random
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from qpmr_desktop.services.workspace import Workspace
+    from qpmr_desktop.ui.minutes_tab import MinutesTab
+
+GOAL = 3.0
+TAB_SIZE = (1400, 860)
+FIRST_DAY = dt.date(2012, 1, 9)
+SEARCH_LIMIT = 200  # minutes_search.DEFAULT_LIMIT, checked at start-up
+WORD_QUERY = "overspend"
+PHRASE_QUERY = '"temporary accommodation"'
+# The FTS5 expressions the service makes of them (checked against to_fts5 at start-up).
+WORD_MATCH = '"overspend"*'
+PHRASE_MATCH = '"temporary accommodation"*'
+# Where the items selected lie: the rank of their meeting, newest first.
+SELECT_RANKS: tuple[tuple[str, int], ...] = (
+    ("newest meeting", 0),
+    ("200th newest meeting", 199),
+    ("oldest meeting", -1),
+)
+
+# ------------------------------------------------------------------ generated data
+
+COMMITTEES = (
+    "Cabinet",
+    "Children and Young People Scrutiny Committee",
+    "Adult Social Care and Health Scrutiny Committee",
+    "Housing and Regeneration Committee",
+    "Audit and Governance Committee",
+    "Environment and Transport Committee",
+    "Corporate Performance Committee",
+    "Safer Communities Partnership Board",
+)
+VENUES = ("Council Chamber, Civic Centre", "Committee Room 1", "Committee Room 2", "Online")
+START_TIMES = (dt.time(10, 0), dt.time(14, 0), dt.time(18, 30), None)
+ITEM_TITLES = (
+    "Apologies for Absence",
+    "Declarations of Interest",
+    "Minutes of the Previous Meeting",
+    "Quarterly Performance Report",
+    "Revenue Budget Monitoring",
+    "Capital Programme Update",
+    "Homelessness and Temporary Accommodation",
+    "Children's Services Improvement Plan",
+    "Adult Social Care Market Sustainability",
+    "Waste and Recycling Contract",
+    "Corporate Risk Register",
+    "Annual Complaints Report",
+    "Work Programme",
+    "Treasury Management Strategy",
+    "Local Plan Consultation",
+)
+HEADINGS = (
+    "Background",
+    "Questions from members",
+    "Finance",
+    "Performance",
+    "Risks and mitigations",
+    "Next steps",
+)
+PEOPLE = (
+    ("Director of Children's Services", "Sarah Okafor"),
+    ("Director of Adult Social Care", "James Whitfield"),
+    ("Head of Housing", "Priya Raman"),
+    ("Chief Finance Officer", "Gareth Lewis"),
+    ("Head of Performance and Insight", "Helen Marsh"),
+    ("Head of Environmental Services", "Tomasz Wójcik"),
+    ("Monitoring Officer", "Ruth Adeyemi"),
+    ("Head of Revenues and Benefits", "Colin Dart"),
+)
+POINT_KINDS = ("presented", "noted", "reported", "discussion", "other")
+OPENERS = (
+    "It was noted that",
+    "It was reported that",
+    "The Committee noted that",
+    "In response to a question, the officer confirmed that",
+    "Members expressed concern that",
+    "The Chair thanked officers and observed that",
+    "It was explained that",
+)
+SUBJECTS = (
+    "the number of households in temporary accommodation",
+    "the projected overspend in children's placements",
+    "sickness absence across the directorate",
+    "the backlog of housing repairs",
+    "recruitment of social workers",
+    "the recycling rate",
+    "delayed transfers of care",
+    "council tax collection",
+    "the capital programme",
+    "the number of care leavers in education, employment or training",
+    "agency staff spend",
+    "response times for missed bin collections",
+    "demand for school places",
+    "complaints upheld by the Ombudsman",
+)
+TRENDS = (
+    "had risen over the quarter",
+    "had fallen since the last report",
+    "remained above target",
+    "was below the regional average",
+    "was being monitored closely by the service",
+    "would be reported to the next meeting",
+    "was in line with statistical neighbours",
+    "reflected national pressures on budgets",
+)
+TAILS = (
+    "",
+    " An action plan had been agreed with the portfolio holder.",
+    " Further detail would be circulated to members after the meeting.",
+    " The service expected an improvement by the end of the financial year.",
+    " A briefing note on the budget position was requested.",
+    " Officers would work with partners in the voluntary sector.",
+)
+RESOLUTIONS = (
+    "That the report be noted.",
+    "That the quarterly performance report be noted and the actions agreed.",
+    "That the Committee endorse the recommendations set out in the report.",
+    "That a further report on the overspend be brought to the next meeting.",
+    "That the work programme be agreed, subject to the changes discussed.",
+)
+PARTS = (
+    "That the progress made be noted;",
+    "That the Director provide a written update to members within four weeks;",
+    "That the risks identified be added to the corporate risk register.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How big the generated minutes are."""
+
+    meetings: int
+    items: int  # per meeting
+    sections: int  # per item
+    points: int  # per item, spread over its sections
+    parts_every: int = 3  # every n-th item's resolution has three parts
+
+    @property
+    def item_count(self) -> int:
+        return self.meetings * self.items
+
+    @property
+    def point_count(self) -> int:
+        return self.item_count * self.points
+
+    @property
+    def section_count(self) -> int:
+        return self.item_count * self.sections
+
+    def points_in(self, section: int) -> int:
+        """Points in the ``section``-th section of an item (the first ones take the rest)."""
+        size, rest = divmod(self.points, self.sections)
+        return size + (1 if section < rest else 0)
+
+    def has_parts(self, item_id: int) -> bool:
+        return item_id % self.parts_every == 0
+
+
+@dataclass
+class Generated:
+    """What ``write_database`` wrote: counts, and the time it took."""
+
+    layout: Layout
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _meeting_date(number: int) -> dt.date:
+    # About three meetings a week across the eight committees, oldest first.
+    return FIRST_DAY + dt.timedelta(days=(number * 7) // 3 + (number % 2))
+
+
+def _point_text(rng: random.Random) -> str:
+    return f"{rng.choice(OPENERS)} {rng.choice(SUBJECTS)} {rng.choice(TRENDS)}.{rng.choice(TAILS)}"
+
+
+def _rows(layout: Layout, first: int, last: int, rng: random.Random) -> dict[str, list[Any]]:
+    """The rows of meetings ``first`` .. ``last - 1`` (ids are given, so nothing is read back)."""
+    from qpmr_desktop.domain.minutes import MinutesStatus, PointKind
+
+    rows: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "meeting",
+            "agenda_item",
+            "item_presenter",
+            "minute_section",
+            "minute_point",
+            "resolution",
+            "resolution_part",
+        )
+    }
+    kinds = [PointKind(kind) for kind in POINT_KINDS]
+    for number in range(first, last):
+        meeting_id = number + 1
+        recent = number >= layout.meetings - len(COMMITTEES)
+        status = (
+            (MinutesStatus.DRAFT if number % 2 else MinutesStatus.CIRCULATED)
+            if recent
+            else MinutesStatus.APPROVED
+        )
+        rows["meeting"].append(
+            {
+                "id": meeting_id,
+                "committee_id": number % len(COMMITTEES) + 1,
+                "date": _meeting_date(number),
+                "start_time": START_TIMES[number % len(START_TIMES)],
+                "venue": VENUES[number % len(VENUES)],
+                "status": status,
+                "is_sample": False,
+                "version": 1,
+            }
+        )
+        for position in range(layout.items):
+            item_id = number * layout.items + position + 1
+            rows["agenda_item"].append(
+                {
+                    "id": item_id,
+                    "meeting_id": meeting_id,
+                    "number": str(position + 1),
+                    "title": ITEM_TITLES[(number + position * 4) % len(ITEM_TITLES)],
+                    "position": position,
+                    "is_sample": False,
+                    "version": 1,
+                }
+            )
+            rows["item_presenter"].append(
+                {
+                    "agenda_item_id": item_id,
+                    "person_id": item_id % len(PEOPLE) + 1,
+                    "role": "",
+                    "position": 0,
+                    "version": 1,
+                }
+            )
+            point_id = (item_id - 1) * layout.points
+            for section in range(layout.sections):
+                section_id = (item_id - 1) * layout.sections + section + 1
+                rows["minute_section"].append(
+                    {
+                        "id": section_id,
+                        "agenda_item_id": item_id,
+                        "heading": None
+                        if section == 0
+                        else HEADINGS[(item_id + section) % len(HEADINGS)],
+                        "position": section,
+                        "version": 1,
+                    }
+                )
+                for place in range(layout.points_in(section)):
+                    point_id += 1
+                    rows["minute_point"].append(
+                        {
+                            "id": point_id,
+                            "section_id": section_id,
+                            "kind": kinds[point_id % len(kinds)],
+                            "text": _point_text(rng),
+                            "position": place,
+                            "version": 1,
+                        }
+                    )
+            rows["resolution"].append(
+                {
+                    "id": item_id,
+                    "agenda_item_id": item_id,
+                    "label": "Resolved",
+                    "text": RESOLUTIONS[rng.randrange(len(RESOLUTIONS))],
+                    "position": 0,
+                    "version": 1,
+                }
+            )
+            if layout.has_parts(item_id):
+                rows["resolution_part"].extend(
+                    {
+                        "resolution_id": item_id,
+                        "label": f"({place + 1})",
+                        "text": text,
+                        "position": place,
+                        "version": 1,
+                    }
+                    for place, text in enumerate(PARTS)
+                )
+    return rows
+
+
+def write_database(path: Path, layout: Layout, *, seed: int = 1974, batch: int = 100) -> Generated:
+    """Make ``path`` with the real schema; insert the minutes with Core executemany.
+
+    In batches of ``batch`` meetings, all in one transaction, with migration
+    0003's triggers indexing every row as it goes in.
+    """
+    import sqlalchemy as sa
+
+    from qpmr_desktop.storage.database import open_database
+    from qpmr_desktop.storage.tables import (
+        AgendaItem,
+        Committee,
+        ItemPresenter,
+        Meeting,
+        MinutePoint,
+        MinuteSection,
+        Person,
+        Resolution,
+        ResolutionPart,
+    )
+
+    tables = {
+        "meeting": Meeting,
+        "agenda_item": AgendaItem,
+        "item_presenter": ItemPresenter,
+        "minute_section": MinuteSection,
+        "minute_point": MinutePoint,
+        "resolution": Resolution,
+        "resolution_part": ResolutionPart,
+    }
+    rng = random.Random(seed)
+    generated = Generated(layout)
+    started = time.perf_counter()
+    database = open_database(path, create=True)
+    try:
+        with database.engine.begin() as connection:
+            connection.execute(
+                sa.insert(Committee.__table__),  # type: ignore[attr-defined]
+                [{"id": n + 1, "name": name, "version": 1} for n, name in enumerate(COMMITTEES)],
+            )
+            connection.execute(
+                sa.insert(Person.__table__),  # type: ignore[attr-defined]
+                [
+                    {
+                        "id": n + 1,
+                        "name": name,
+                        "job_title": job,
+                        "organisation": "",
+                        "is_sample": False,
+                        "version": 1,
+                    }
+                    for n, (job, name) in enumerate(PEOPLE)
+                ],
+            )
+            for first in range(0, layout.meetings, batch):
+                rows = _rows(layout, first, min(first + batch, layout.meetings), rng)
+                for name, records in rows.items():
+                    if records:
+                        connection.execute(
+                            sa.insert(tables[name].__table__),  # type: ignore[attr-defined]
+                            records,
+                        )
+                    generated.counts[name] = generated.counts.get(name, 0) + len(records)
+    finally:
+        database.close()
+    generated.seconds = time.perf_counter() - started
+    return generated
+
+
+# ------------------------------------------------------------------ raw sqlite3
+
+RAW_MEETINGS = """
+SELECT m.id, c.name, m.date, m.start_time, m.venue, m.status, m.is_sample,
+       COALESCE(n.item_count, 0)
+FROM meeting AS m
+JOIN committee AS c ON c.id = m.committee_id
+LEFT JOIN (SELECT meeting_id, count(*) AS item_count FROM agenda_item GROUP BY meeting_id)
+    AS n ON n.meeting_id = m.id
+ORDER BY m.date DESC, m.start_time IS NULL, m.start_time DESC, m.id DESC
+"""
+
+RAW_ITEM = (
+    """SELECT a.id, a.meeting_id, a.number, a.title, a.is_sample, m.date, m.start_time,
+              m.venue, m.status, c.name
+       FROM agenda_item AS a JOIN meeting AS m ON m.id = a.meeting_id
+       JOIN committee AS c ON c.id = m.committee_id WHERE a.id = ?""",
+    """SELECT p.name, ip.role, p.job_title FROM item_presenter AS ip
+       JOIN person AS p ON p.id = ip.person_id WHERE ip.agenda_item_id = ?
+       ORDER BY ip.position, ip.id""",
+    """SELECT id, heading FROM minute_section WHERE agenda_item_id = ? ORDER BY position, id""",
+    """SELECT p.id, p.section_id, p.kind, p.text FROM minute_point AS p
+       JOIN minute_section AS s ON s.id = p.section_id WHERE s.agenda_item_id = ?
+       ORDER BY s.position, s.id, p.position, p.id""",
+    """SELECT id, label, text FROM resolution WHERE agenda_item_id = ? ORDER BY position, id""",
+    """SELECT rp.resolution_id, rp.label, rp.text FROM resolution_part AS rp
+       JOIN resolution AS r ON r.id = rp.resolution_id WHERE r.agenda_item_id = ?
+       ORDER BY r.position, r.id, rp.position, rp.id""",
+)
+
+# (index, table, indexed column, join to the item's parent, item id column)
+RAW_SEARCH_SOURCES = (
+    (
+        "fts_minute_point",
+        "minute_point",
+        "text",
+        "JOIN minute_section AS p ON p.id = r.section_id",
+        "p.agenda_item_id",
+    ),
+    ("fts_resolution", "resolution", "text", "", "r.agenda_item_id"),
+    (
+        "fts_resolution_part",
+        "resolution_part",
+        "text",
+        "JOIN resolution AS p ON p.id = r.resolution_id",
+        "p.agenda_item_id",
+    ),
+    ("fts_minute_section", "minute_section", "heading", "", "r.agenda_item_id"),
+    ("fts_agenda_item", "agenda_item", "title", "", "r.id"),
+)
+
+
+def _raw_search_sql(*, highlight: bool) -> list[str]:
+    statements = []
+    for index, table, column, join, item in RAW_SEARCH_SOURCES:
+        marked = f", highlight({index}, 0, '[', ']')" if highlight else ""
+        statements.append(
+            f"SELECT r.id, {item}, r.{column}{marked} "
+            f"FROM {index} JOIN {table} AS r ON r.id = {index}.rowid {join} "
+            f"WHERE {index} MATCH ? ORDER BY bm25({index}) LIMIT {SEARCH_LIMIT}"
+        )
+    return statements
+
+
+RAW_SEARCH = _raw_search_sql(highlight=False)
+RAW_SEARCH_HIGHLIGHT = _raw_search_sql(highlight=True)
+RAW_ITEM_CONTEXT = """
+SELECT a.id, a.number, a.title, m.id, m.date, m.status, c.name
+FROM agenda_item AS a JOIN meeting AS m ON m.id = a.meeting_id
+JOIN committee AS c ON c.id = m.committee_id
+WHERE a.id IN (SELECT value FROM json_each(?))
+"""
+RAW_RESOLUTIONS = """
+SELECT r.id, r.label, r.text, a.id, a.number, a.title, m.id, m.date, m.status, c.name
+FROM resolution AS r
+JOIN agenda_item AS a ON a.id = r.agenda_item_id
+JOIN meeting AS m ON m.id = a.meeting_id
+JOIN committee AS c ON c.id = m.committee_id
+ORDER BY m.date DESC, m.start_time IS NULL, m.start_time DESC, m.id DESC,
+         a.position, a.id, r.position, r.id
+"""
+RAW_RESOLUTION_PARTS = """
+SELECT resolution_id, label, text FROM resolution_part ORDER BY resolution_id, position, id
+"""
+
+
+# ------------------------------------------------------------------ timing
+
+
+class BenchError(Exception):
+    """The benchmark cannot go on (a count is wrong, a code path is missing)."""
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise BenchError(message)
+
+
+class _Profiling:
+    """The profiler ``profile_summary`` runs: on only inside ``_stopwatch`` blocks."""
+
+    profiler: cProfile.Profile | None = None
+
+
+@contextmanager
+def _stopwatch(times: list[float]) -> Iterator[None]:
+    """Append the seconds the block takes to ``times``; collect garbage first, untimed."""
+    gc.collect()
+    profiler = _Profiling.profiler
+    if profiler is not None:
+        profiler.enable()
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        times.append(time.perf_counter() - started)
+        if profiler is not None:
+            profiler.disable()
+
+
+def _delete_widget(widget: QWidget) -> None:
+    """Delete a widget now (deleteLater needs an event loop): untimed clean-up."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    widget.hide()
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    QCoreApplication.processEvents()
+
+
+@dataclass
+class Figures:
+    """Every sample, in seconds, by name."""
+
+    samples: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, name: str) -> list[float]:
+        return self.samples.setdefault(name, [])
+
+    def median(self, name: str) -> float:
+        return median(self.samples[name])
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """An agenda item to select: where it lies, its id, and text its read view must show."""
+
+    label: str
+    item_id: int
+    title: str
+    first_point: str
+    points: int
+
+
+class MinutesBench:
+    """The measurements, each a method that times one sample and checks its counts."""
+
+    def __init__(self, *, app: QApplication, database_path: Path, layout: Layout) -> None:
+        from qpmr_desktop.services.workspace import open_workspace
+
+        self.app = app
+        self.layout = layout
+        self.workspace: Workspace = open_workspace(database_path, user="bench")
+        self.raw = sqlite3.connect(f"file:{database_path}?mode=ro", uri=True)
+        self.targets = self._targets()
+        self.hit_counts: dict[str, int] = {}
+
+    def close(self) -> None:
+        self.raw.close()
+        self.workspace.database.close()
+
+    def _targets(self) -> list[Target]:
+        meetings = [row[0] for row in self.raw.execute(RAW_MEETINGS).fetchall()]
+        _check(len(meetings) == self.layout.meetings, f"{len(meetings)} meetings in the file")
+        targets = []
+        for label, rank in SELECT_RANKS:
+            meeting = meetings[min(rank, len(meetings) - 1)]
+            item_id, title = self.raw.execute(
+                "SELECT id, title FROM agenda_item WHERE meeting_id = ? ORDER BY position, id "
+                "LIMIT 1 OFFSET ?",
+                (meeting, min(6, self.layout.items - 1)),
+            ).fetchone()
+            first_point = self.raw.execute(RAW_ITEM[3], (item_id,)).fetchone()[3]
+            targets.append(Target(label, item_id, title, first_point, self.layout.points))
+        return targets
+
+    def _new_tab(self) -> MinutesTab:
+        from qpmr_desktop.ui.minutes_tab import MinutesTab
+
+        tab = MinutesTab()
+        tab.resize(*TAB_SIZE)
+        return tab
+
+    # ------------------------------------------------------------ open the tab
+
+    def open_tab(self, times: list[float], parts: dict[str, list[float]] | None = None) -> int:
+        """Time set_workspace + ensure_loaded + one paint of a new tab; the meetings shown."""
+        tab = self._new_tab()
+        loaded: list[float] = []
+        try:
+            with _stopwatch(times):
+                started = time.perf_counter()
+                tab.set_workspace(self.workspace)
+                tab.ensure_loaded()
+                loaded.append(time.perf_counter() - started)
+                tab.grab()
+            shown = tab.proxy.rowCount()
+            _check(shown == self.layout.meetings, f"the tree shows {shown} meetings")
+            _check(bool(tab.read_view.toPlainText().strip()), "the read view is empty after load")
+        finally:
+            _delete_widget(tab)
+        if parts is not None:
+            parts.setdefault("set_workspace + ensure_loaded", []).extend(loaded)
+            parts.setdefault("paint (grab)", []).append(times[-1] - loaded[-1])
+        return shown
+
+    def list_meetings(self, times: list[float]) -> int:
+        """The service call alone, for the split of ``open``."""
+        from qpmr_desktop.services.minutes import list_meetings
+
+        with _stopwatch(times):
+            meetings = list_meetings(workspace=self.workspace)
+        return len(meetings)
+
+    def open_raw(self, times: list[float]) -> int:
+        with _stopwatch(times):
+            rows = self.raw.execute(RAW_MEETINGS).fetchall()
+        _check(len(rows) == self.layout.meetings, f"raw: {len(rows)} meetings")
+        return len(rows)
+
+    # ------------------------------------------------------------ select an item
+
+    def select(
+        self, times: list[float], target: Target, parts: dict[str, list[float]] | None = None
+    ) -> int:
+        """Time select_item + a paint of the read view in a freshly loaded tab."""
+        tab = self._new_tab()
+        selected: list[float] = []
+        try:
+            tab.set_workspace(self.workspace)
+            tab.ensure_loaded()
+            tab.grab()
+            with _stopwatch(times):
+                started = time.perf_counter()
+                found = tab.select_item(target.item_id)  # type: ignore[arg-type]
+                selected.append(time.perf_counter() - started)
+                tab.read_view.grab()
+            text = tab.read_view.toPlainText()
+            _check(found, f"select_item({target.item_id}) found nothing")
+            _check(target.title in text, f"the read view lacks the title {target.title!r}")
+            _check(target.first_point in text, "the read view lacks the item's first point")
+            loaded = sum(
+                1
+                for row in range(tab.proxy.rowCount())
+                if not tab.proxy.canFetchMore(tab.proxy.index(row, 0))
+            )
+        finally:
+            _delete_widget(tab)
+        if parts is not None:
+            parts.setdefault("select_item", []).extend(selected)
+            parts.setdefault("paint the read view (grab)", []).append(times[-1] - selected[-1])
+        return loaded
+
+    def get_item_minutes(self, times: list[float], target: Target) -> int:
+        """The service call alone, for the split of ``select``."""
+        from qpmr_desktop.domain.ids import AgendaItemId
+        from qpmr_desktop.services.minutes import get_item_minutes
+
+        with _stopwatch(times):
+            minutes = get_item_minutes(
+                workspace=self.workspace, item_id=AgendaItemId(target.item_id)
+            )
+        return sum(len(section.points) for section in minutes.sections)
+
+    def select_raw(self, times: list[float], target: Target) -> int:
+        with _stopwatch(times):
+            fetched = [self.raw.execute(sql, (target.item_id,)).fetchall() for sql in RAW_ITEM]
+        points = len(fetched[3])
+        _check(points == target.points, f"raw: {points} points for item {target.item_id}")
+        return points
+
+    # ------------------------------------------------------------ search the register
+
+    def search(self, times: list[float], query: str) -> int:
+        from qpmr_desktop.services.minutes_search import search_minutes
+
+        with _stopwatch(times):
+            hits = search_minutes(workspace=self.workspace, query=query, limit=SEARCH_LIMIT)
+        _check(len(hits) == SEARCH_LIMIT, f"search {query!r}: {len(hits)} hits")
+        return len(hits)
+
+    def search_raw(self, times: list[float], expression: str, *, highlight: bool = False) -> int:
+        statements = RAW_SEARCH_HIGHLIGHT if highlight else RAW_SEARCH
+        with _stopwatch(times):
+            found = [row for sql in statements for row in self.raw.execute(sql, (expression,))]
+            items = sorted({row[1] for row in found})
+            context = self.raw.execute(RAW_ITEM_CONTEXT, (str(items),)).fetchall()
+        _check(len(context) == len(items), "raw: an item of a hit is missing")
+        _check(len(found) >= SEARCH_LIMIT, f"raw search {expression}: {len(found)} rows")
+        self.hit_counts[expression] = len(found)
+        return len(found)
+
+    def resolutions(self, times: list[float]) -> int:
+        from qpmr_desktop.services.minutes_search import list_resolutions
+
+        with _stopwatch(times):
+            rows = list_resolutions(workspace=self.workspace)
+        _check(len(rows) == self.layout.item_count, f"register: {len(rows)} resolutions")
+        return len(rows)
+
+    def resolutions_raw(self, times: list[float]) -> int:
+        with _stopwatch(times):
+            rows = self.raw.execute(RAW_RESOLUTIONS).fetchall()
+            self.raw.execute(RAW_RESOLUTION_PARTS).fetchall()
+        _check(len(rows) == self.layout.item_count, f"raw register: {len(rows)} resolutions")
+        return len(rows)
+
+
+# ------------------------------------------------------------------ runs
+
+
+def _run_order(run: int, pair: tuple[Callable[[], object], Callable[[], object]]) -> None:
+    """Alternate which of the pair goes first, so drifting load hits both alike."""
+    for step in pair if run % 2 == 0 else pair[::-1]:
+        step()
+
+
+def _merge(figures: Figures, prefix: str, parts: dict[str, list[float]]) -> None:
+    for name, values in parts.items():
+        figures.add(f"{prefix}: {name}").extend(values)
+
+
+def run_once(bench: MinutesBench, figures: Figures, run: int) -> None:
+    """One timed run of every measurement, each QPMR figure and its raw query interleaved."""
+    f = figures
+    parts: dict[str, list[float]] = {}
+    _run_order(
+        run,
+        (lambda: bench.open_tab(f.add("open"), parts), lambda: bench.open_raw(f.add("open raw"))),
+    )
+    _merge(f, "open", parts)
+    bench.list_meetings(f.add("open: list_meetings (timed apart)"))
+    for target in bench.targets:
+        key = f"select {target.label}"
+        parts = {}
+        _run_order(
+            run,
+            (
+                lambda t=target, k=key, p=parts: bench.select(f.add(k), t, p),  # type: ignore[misc]
+                lambda t=target, k=key: bench.select_raw(f.add(f"{k} raw"), t),  # type: ignore[misc]
+            ),
+        )
+        _merge(f, key, parts)
+        bench.get_item_minutes(f.add(f"{key}: get_item_minutes (timed apart)"), target)
+    for key, query, expression in (
+        ("search word", WORD_QUERY, WORD_MATCH),
+        ("search phrase", PHRASE_QUERY, PHRASE_MATCH),
+    ):
+        _run_order(
+            run,
+            (
+                lambda k=key, q=query: bench.search(f.add(k), q),  # type: ignore[misc]
+                lambda k=key, e=expression: bench.search_raw(f.add(f"{k} raw"), e),  # type: ignore[misc]
+            ),
+        )
+        bench.search_raw(f.add(f"{key} raw highlight"), expression, highlight=True)
+    _run_order(
+        run,
+        (
+            lambda: bench.resolutions(f.add("register")),
+            lambda: bench.resolutions_raw(f.add("register raw")),
+        ),
+    )
+
+
+def goal_names(bench: MinutesBench) -> list[str]:
+    """The figures that have a goal, each compared with ``<name> raw``."""
+    return [
+        "open",
+        *(f"select {target.label}" for target in bench.targets),
+        "search word",
+        "search phrase",
+        "register",
+    ]
+
+
+def goal_ratios(figures: Figures, names: Sequence[str]) -> dict[str, float]:
+    return {name: figures.median(name) / figures.median(f"{name} raw") for name in names}
+
+
+def _warm_up(bench: MinutesBench) -> None:
+    spare: list[float] = []
+    bench.open_tab(spare)
+    bench.open_raw(spare)
+    bench.select(spare, bench.targets[0])
+    bench.select_raw(spare, bench.targets[0])
+    bench.search(spare, WORD_QUERY)
+    bench.search_raw(spare, WORD_MATCH)
+    bench.resolutions(spare)
+    bench.resolutions_raw(spare)
+
+
+def _profile_work(bench: MinutesBench, name: str) -> Callable[[], object]:
+    if name == "open":
+        return lambda: bench.open_tab([])
+    if name.startswith("select "):
+        target = next(t for t in bench.targets if f"select {t.label}" == name)
+        return lambda: bench.select([], target)
+    if name == "search word":
+        return lambda: bench.search([], WORD_QUERY)
+    if name == "search phrase":
+        return lambda: bench.search([], PHRASE_QUERY)
+    return lambda: bench.resolutions([])
+
+
+def profile_summary(work: Callable[[], object], *, limit: int = 18) -> str:
+    """cProfile the timed blocks of ``work()``: functions by cumulative and own time."""
+    import io
+    import pstats
+    import sysconfig
+
+    profiler = cProfile.Profile()
+    _Profiling.profiler = profiler
+    try:
+        work()
+    finally:
+        _Profiling.profiler = None
+    prefixes = sorted(
+        {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"], str(Path.cwd())},
+        key=len,
+        reverse=True,
+    )
+    out: list[str] = []
+    for order in ("cumulative", "tottime"):
+        stream = io.StringIO()
+        pstats.Stats(profiler, stream=stream).sort_stats(order).print_stats(limit)
+        text = stream.getvalue()
+        for prefix in prefixes:
+            text = text.replace(prefix + "/", "")
+        body = text[text.find("   ncalls") :] if "   ncalls" in text else text
+        total = next((line for line in text.splitlines() if "function calls" in line), "")
+        out.append(f"-- by {order} time ({total.strip()})\n{body.rstrip()}")
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ the report
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:>10.2f}"
+
+
+def _row(label: str, samples: Sequence[float]) -> str:
+    if not samples:
+        return f"  {label:<58}{'—':>10}"
+    return (
+        f"  {label:<58}{_ms(median(samples))}{_ms(min(samples))}{_ms(max(samples))}"
+        f"{len(samples):>6}"
+    )
+
+
+def _ratio(label: str, ours: Sequence[float], base: Sequence[float], goal: float | None) -> str:
+    ratio = median(ours) / median(base)
+    if goal is None:
+        return f"  {label:<58}{ratio:>10.2f}x   (for information: no goal)"
+    verdict = "met" if ratio <= goal else "NOT met"
+    return f"  {label:<58}{ratio:>10.2f}x   goal <= {goal:g}x: {verdict}"
+
+
+def _parts(samples: dict[str, list[float]], prefix: str) -> list[str]:
+    start = prefix + ": "
+    return [
+        _row(f"  of which {name.removeprefix(start)}", values)
+        for name, values in samples.items()
+        if name.startswith(start)
+    ]
+
+
+def format_report(figures: Figures, bench: MinutesBench, header: str) -> str:
+    """The table printed at the end: medians, spread and ratios, in milliseconds."""
+    s = figures.samples
+    layout = bench.layout
+    lines = [
+        header,
+        f"  {'milliseconds':<58}{'median':>10}{'min':>10}{'max':>10}{'runs':>6}",
+        f"open the tab ({layout.meetings:,} meetings; agendas and minutes lazy)",
+        _row("QPMR MinutesTab set_workspace + ensure_loaded + paint", s["open"]),
+        *_parts(s, "open"),
+        _row("raw sqlite3: meetings + committee + item counts", s["open raw"]),
+        _ratio("ratio QPMR / raw", s["open"], s["open raw"], GOAL),
+        _ratio(
+            "info: ratio without the paint",
+            s["open: set_workspace + ensure_loaded"],
+            s["open raw"],
+            None,
+        ),
+    ]
+    for target in bench.targets:
+        key = f"select {target.label}"
+        lines += [
+            f"select an item and show its read view: item {target.item_id}, {target.label}",
+            _row("QPMR MinutesTab.select_item + paint the read view", s[key]),
+            *_parts(s, key),
+            _row(
+                f"raw sqlite3: item, sections, {target.points} points, resolutions", s[f"{key} raw"]
+            ),
+            _ratio("ratio QPMR / raw", s[key], s[f"{key} raw"], GOAL),
+        ]
+    for key, query, expression in (
+        ("search word", WORD_QUERY, WORD_MATCH),
+        ("search phrase", PHRASE_QUERY, PHRASE_MATCH),
+    ):
+        lines += [
+            (
+                f"search the register for {query} (MATCH {expression}, "
+                f"{bench.hit_counts.get(expression, 0):,} rows fetched raw)"
+            ),
+            _row(f"QPMR search_minutes (best {SEARCH_LIMIT})", s[key]),
+            _row("raw sqlite3: FTS5 MATCH x 5 indexes, bm25, + items", s[f"{key} raw"]),
+            _ratio("ratio QPMR / raw", s[key], s[f"{key} raw"], GOAL),
+            _row("info: raw sqlite3 with highlight()", s[f"{key} raw highlight"]),
+            _ratio(
+                "info: ratio QPMR / raw with highlight()", s[key], s[f"{key} raw highlight"], None
+            ),
+        ]
+    lines += [
+        f"the register of resolutions ({layout.item_count:,} resolutions)",
+        _row("QPMR list_resolutions", s["register"]),
+        _row("raw sqlite3: resolutions joined, ordered + parts", s["register raw"]),
+        _ratio("ratio QPMR / raw", s["register"], s["register raw"], GOAL),
+    ]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ PySide6 and None
+
+_NONE_TOP_UP = 1 << 40
+
+
+def guard_none_refcount() -> str | None:
+    """Keep a PySide6 that drops a reference to None per void call from aborting the run.
+
+    As in ``bench_indicators.py``: on Python 3.11 some PySide6 releases return
+    None from void methods without a new reference, until Python aborts with
+    "none_dealloc". When this one does, None's count is raised once, far
+    beyond anything a run can drop, and the note says so. Timings are unaffected.
+    """
+    if sys.version_info >= (3, 12):
+        return None
+    import ctypes
+
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    calls = 1000
+    before = sys.getrefcount(None)
+    for _ in range(calls):
+        probe.setObjectName("probe")
+    lost = before - sys.getrefcount(None)
+    if lost < calls // 2:
+        return None
+    ctypes.c_ssize_t.from_address(id(None)).value += _NONE_TOP_UP
+    return (
+        f"note: this PySide6 drops a reference to None per void call ({lost} in {calls}); "
+        "the benchmark raised None's count so that it can finish"
+    )
+
+
+# ------------------------------------------------------------------ main
+
+
+def check_expressions() -> None:
+    """The raw side matches what the service makes of the queries, at the same limit."""
+    from qpmr_desktop.services.minutes_search import DEFAULT_LIMIT, parse_query, to_fts5
+
+    for query, expression in ((WORD_QUERY, WORD_MATCH), (PHRASE_QUERY, PHRASE_MATCH)):
+        made = to_fts5(parse_query(query))
+        _check(made == expression, f"{query!r} is MATCH {made!r} now, not {expression!r}")
+    _check(DEFAULT_LIMIT == SEARCH_LIMIT, f"search_minutes' limit is now {DEFAULT_LIMIT}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else "")
+    parser.add_argument("--meetings", type=int, default=2000, help="meetings (default 2,000)")
+    parser.add_argument("--items", type=int, default=10, help="items a meeting (default 10)")
+    parser.add_argument("--sections", type=int, default=4, help="sections an item (default 4)")
+    parser.add_argument("--points", type=int, default=20, help="points an item (default 20)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each (default 5)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
+    parser.add_argument(
+        "--profile",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="cProfile our side of a goal: when NOT met (auto, the default), always or never",
+    )
+    parser.add_argument("--seed", type=int, default=1974, help="seed of the generated text")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is not met")
+    args = parser.parse_args(argv)
+    if min(args.meetings, args.items, args.sections, args.runs) < 1:
+        parser.error("--meetings, --items, --sections and --runs must be at least 1")
+    if args.points < args.sections:
+        parser.error("--points must be at least --sections")
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="qpmr-bench-minutes-") as folder:
+        scratch = Path(folder)
+        os.environ["QPMR_DATA_DIR"] = str(scratch / "data")
+        os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
+        try:
+            return _run(args, scratch)
+        except BenchError as error:
+            print(f"bench_minutes: {error}", file=sys.stderr)
+            return 1
+
+
+def _run(args: Any, scratch: Path) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    check_expressions()
+    started = time.perf_counter()
+    layout = Layout(args.meetings, args.items, args.sections, args.points)
+    database_path = scratch / "bench.qpmr"
+    generated = write_database(database_path, layout, seed=args.seed)
+    c = generated.counts
+    print(
+        f"generated {c['meeting']:,} meetings, {c['agenda_item']:,} items, "
+        f"{c['minute_section']:,} sections, {c['minute_point']:,} points, "
+        f"{c['resolution']:,} resolutions ({c['resolution_part']:,} parts) with Core "
+        f"executemany, indexed by the FTS5 triggers as inserted, in {generated.seconds:.1f} s; "
+        f"file {database_path.stat().st_size / 1e6:.0f} MB",
+        flush=True,
+    )
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    note = guard_none_refcount()
+    if note:
+        print(note, flush=True)
+    bench = MinutesBench(app=app, database_path=database_path, layout=layout)
+    figures = Figures()
+    missed: list[str] = []
+    try:
+        for _ in range(args.warmup):
+            _warm_up(bench)
+        for run in range(args.runs):
+            run_once(bench, figures, run)
+            s = figures.samples
+            selects = ", ".join(f"{s[f'select {t.label}'][-1] * 1000:.0f}" for t in bench.targets)
+            print(
+                f"run {run + 1}/{args.runs}: open {s['open'][-1] * 1000:.0f} ms "
+                f"(raw {s['open raw'][-1] * 1000:.1f}), select {selects} ms, search "
+                f"{s['search word'][-1] * 1000:.0f}/{s['search phrase'][-1] * 1000:.0f} ms, "
+                f"register {s['register'][-1] * 1000:.0f} ms; "
+                f"{time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
+        header = (
+            f"\nMinutes benchmark: {layout.meetings:,} meetings x {layout.items} items x "
+            f"{layout.points} points ({layout.point_count:,} points in "
+            f"{layout.section_count:,} sections), {args.runs} runs after {args.warmup} "
+            f"warm-up, QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM', '')}, "
+            f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}"
+        )
+        print(format_report(figures, bench, header))
+        ratios = goal_ratios(figures, goal_names(bench))
+        missed = [name for name, ratio in ratios.items() if ratio > GOAL]
+        print(
+            "goals: "
+            + ", ".join(
+                f"{name} {ratio:.2f}x {'met' if ratio <= GOAL else 'NOT met'}"
+                for name, ratio in ratios.items()
+            )
+        )
+        print(f"total {time.perf_counter() - started:.0f} s", flush=True)
+        profiled = {"auto": missed, "always": list(ratios), "never": []}[args.profile]
+        for name in profiled:
+            summary = profile_summary(_profile_work(bench, name))
+            print(f"\nProfile of QPMR {name} (one sample, cProfile):\n{summary}", flush=True)
+    finally:
+        bench.close()
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

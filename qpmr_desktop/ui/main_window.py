@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
             undo_stack=self.undo_stack,
             preferences=None if remember_layout else TransientFilterPreferences(),
         )
-        self._minutes_tab = MinutesTab(self)
+        self._minutes_tab = MinutesTab(self, undo_stack=self.undo_stack)
         self._resolutions_tab = ResolutionsTab(self)
         self._resolutions_tab.item_activated.connect(self._on_resolutions_tab_item_activated)
         tabs: tuple[WorkspaceTab, ...] = (

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import count
 from typing import Any, Protocol, overload
@@ -39,6 +39,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
+from qpmr_desktop.domain.minutes import MinutesStatus
 from qpmr_desktop.services.read_models import (
     AgendaItemSummary,
     ItemMinutes,
@@ -282,6 +283,49 @@ class MinutesTreeModel(QAbstractItemModel):
             ):
                 return self.createIndex(node.row, 0, node.node_id)
         return QModelIndex()
+
+    def refresh_item(self, item_id: AgendaItemId) -> bool:
+        """Read a loaded item's minutes again after an edit; False when it is not loaded.
+
+        Its children are removed and inserted again (``begin/endRemoveRows``,
+        ``begin/endInsertRows``); the item's own row and the rest of the tree
+        stay as they are.
+        """
+        index = self.item_index(item_id)
+        if not index.isValid():
+            return False
+        node = self._node(index)
+        if not node.fetched:
+            return True  # read when first expanded: nothing stale to replace
+        if node.children:
+            self.beginRemoveRows(index, 0, len(node.children) - 1)
+            self._forget(node.children)
+            node.children = []
+            self.endRemoveRows()
+        node.fetched = False
+        node.minutes = None
+        self.fetchMore(index)
+        return True
+
+    def set_meeting_status(self, meeting_id: MeetingId, status: MinutesStatus) -> None:
+        """Show a loaded meeting's new lifecycle status (its badge in the tree)."""
+        for row, node in enumerate(self._root.children):
+            payload = node.payload
+            if isinstance(payload, MeetingSummary) and payload.id == meeting_id:
+                node.payload = replace(payload, status=status)
+                for child in node.children:
+                    if child.minutes is not None:
+                        child.minutes = replace(
+                            child.minutes, meeting=replace(child.minutes.meeting, status=status)
+                        )
+                changed = self.createIndex(row, 0, node.node_id)
+                self.dataChanged.emit(changed, changed)
+                return
+
+    def _forget(self, nodes: list[_Node]) -> None:
+        for node in nodes:
+            self._forget(node.children)
+            self._nodes.pop(node.node_id, None)
 
     # ------------------------------------------------------------ Qt overrides
 

@@ -6,31 +6,52 @@ once. Selecting a meeting shows its opening line and agenda; selecting an
 item, section, point or resolution shows that item's minutes (scrolled to
 the selected paragraph) and the meeting's context on the right. The search
 box filters the loaded part of the tree and opens what matches.
+
+Editing: the Edit toggle (Ctrl+E) swaps the read view for the item editor
+(``minutes_editor.MinutesItemEditor``); every change is an undo command on
+``undo_stack`` (the window's, when it passes one; else the tab's own). The
+right-hand panel starts with the lifecycle panel (status badge, circulate,
+return to draft, approve, record an amendment). The tree and the read view
+follow edits when the editor leaves an item or goes back to reading, not at
+every keystroke. A refused command is explained in a message box after the
+stack has finished, and the item is read again.
+
+Test hook: with ``QPMR_TEST_SCRIPT`` set, a script runs once the tab has a
+workspace (``test_hooks``).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QLabel,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTextBrowser,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from qpmr_desktop.domain.ids import AgendaItemId
+from qpmr_desktop.domain.minutes import MinutesStatus
 from qpmr_desktop.services.read_models import (
     AgendaItemSummary,
+    MinutesArea,
+    MinutesChange,
     PointView,
     ResolutionView,
     SectionView,
 )
 from qpmr_desktop.services.workspace import Workspace
+from qpmr_desktop.ui.minutes_commands import MinutesEditor
 from qpmr_desktop.ui.minutes_delegate import MinutesTreeDelegate
+from qpmr_desktop.ui.minutes_editor import MinutesItemEditor
 from qpmr_desktop.ui.minutes_html import (
     item_minutes_html,
     meeting_context_html,
@@ -39,14 +60,17 @@ from qpmr_desktop.ui.minutes_html import (
     resolution_anchor,
     section_anchor,
 )
+from qpmr_desktop.ui.minutes_lifecycle_panel import MinutesLifecyclePanel
 from qpmr_desktop.ui.minutes_model import (
     MinutesFilterProxy,
     MinutesTreeModel,
     NodeKind,
     WorkspaceMinutesSource,
 )
+from qpmr_desktop.ui.point_edit import shared_speller
 from qpmr_desktop.ui.roles import ItemRole
-from qpmr_desktop.ui.settings import WindowState
+from qpmr_desktop.ui.settings import Preferences, WindowState
+from qpmr_desktop.ui.test_hooks import schedule_test_script
 from qpmr_desktop.ui.workspace_tab import WorkspaceTab
 
 _EMPTY_TEXT = "No meetings yet — minutes arrive with Import… (coming soon)"
@@ -58,11 +82,21 @@ class MinutesTab(WorkspaceTab):
     key = "minutes"
     title = "&Minutes"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        undo_stack: QUndoStack | None = None,
+        preferences: Preferences | None = None,
+    ) -> None:
         super().__init__(parent)
         self.model = MinutesTreeModel(parent=self)
         self.proxy = MinutesFilterProxy(self.model, parent=self)
         self._shown_item: int | None = None  # the item whose minutes the read view holds
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self._owns_stack = undo_stack is None
+        self.editor = MinutesEditor(self)
+        self._edited_items: set[AgendaItemId] = set()  # whose tree rows and read view are stale
 
         self.filter_edit.setPlaceholderText("Search minutes…")
         self.filter_edit.setToolTip("Search the minutes loaded so far (Ctrl+F)")
@@ -86,6 +120,7 @@ class MinutesTab(WorkspaceTab):
         self.context_view = QTextBrowser(self)
         self.context_view.setObjectName("minutes_context")
         self.context_view.setOpenExternalLinks(True)
+        self._make_editing_widgets(preferences)
 
         self.splitter = self._make_splitter()
         layout = QVBoxLayout(self)
@@ -95,7 +130,30 @@ class MinutesTab(WorkspaceTab):
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         self.tree.selectionModel().currentChanged.connect(self._on_selection_current_changed)
         self.model.loading_failed.connect(self._on_model_loading_failed)
+        self.edit_button.toggled.connect(self._on_edit_button_toggled)
+        self.editor.change_applied.connect(self._on_editor_change_applied)
+        # Queued: the message box must not open inside QUndoStack.undo() or push().
+        self.editor.command_failed.connect(
+            self._on_editor_command_failed, Qt.ConnectionType.QueuedConnection
+        )
+        self.lifecycle_panel.amendment_changed.connect(self._on_lifecycle_amendment_changed)
         self._update_empty_state()
+
+    def _make_editing_widgets(self, preferences: Preferences | None) -> None:
+        self.item_editor = MinutesItemEditor(
+            self.editor, self.undo_stack, self, preferences=preferences
+        )
+        self.item_editor.speller_factory = shared_speller
+        self.lifecycle_panel = MinutesLifecyclePanel(self.editor, self.undo_stack, self)
+        self.edit_button = QToolButton(self)
+        self.edit_button.setObjectName("minutes_edit_toggle")
+        self.edit_button.setText("Edit")
+        self.edit_button.setCheckable(True)
+        self.edit_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.edit_button.setToolTip("Edit the item's minutes, or go back to reading them (Ctrl+E)")
+        self.centre = QStackedWidget(self)
+        self.centre.addWidget(self.read_view)
+        self.centre.addWidget(self.item_editor)
 
     def _make_tree(self) -> QTreeView:
         tree = QTreeView(self)
@@ -116,11 +174,25 @@ class MinutesTab(WorkspaceTab):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.filter_edit)
         left_layout.addWidget(self.stack, 1)
+        middle = QWidget(self)
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.setSpacing(2)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.edit_button)
+        middle_layout.addLayout(bar)
+        middle_layout.addWidget(self.centre, 1)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.lifecycle_panel)
+        right_layout.addWidget(self.context_view, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("minutes_splitter")
         splitter.addWidget(left)
-        splitter.addWidget(self.read_view)
-        splitter.addWidget(self.context_view)
+        splitter.addWidget(middle)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
         splitter.setStretchFactor(2, 2)
@@ -167,6 +239,29 @@ class MinutesTab(WorkspaceTab):
                 return True
         return False
 
+    @property
+    def editing(self) -> bool:
+        """Whether the item editor, not the read view, is shown."""
+        return self.edit_button.isChecked()
+
+    def set_editing(self, editing: bool) -> None:
+        """Show the item editor (True) or the read view (False)."""
+        self.edit_button.setChecked(editing)
+
+    def set_workspace(self, workspace: Workspace | None) -> None:
+        # What was typed belongs to the old file: commit it there before forgetting it.
+        if self.editor.workspace_or_none is not None:
+            self.item_editor.commit_all()
+        self.item_editor.show_item(None)
+        self.lifecycle_panel.finish_amendment()
+        if self._owns_stack:
+            self.undo_stack.clear()
+        self.editor.set_workspace(workspace)
+        self._edited_items.clear()
+        super().set_workspace(workspace)
+        if workspace is not None:
+            schedule_test_script(self)
+
     def save_state(self, state: WindowState) -> None:
         state.save("minutes/splitter", self.splitter.saveState())
 
@@ -191,6 +286,7 @@ class MinutesTab(WorkspaceTab):
     def _clear(self) -> None:
         self.empty_label.setText(_EMPTY_TEXT)
         self._shown_item = None
+        self.lifecycle_panel.show_item(None)
         self.model.set_source(None)
         self._update_empty_state()
         self._show_current()
@@ -207,6 +303,39 @@ class MinutesTab(WorkspaceTab):
 
     def _on_selection_current_changed(self) -> None:
         self._show_current()
+
+    def _on_edit_button_toggled(self, editing: bool) -> None:
+        if not editing:
+            self.item_editor.commit_all()
+            self.item_editor.show_item(None)
+            self._refresh_edited_items()
+        self.centre.setCurrentWidget(self.item_editor if editing else self.read_view)
+        self._shown_item = None  # show the current item again, in the new mode
+        self._show_current()
+
+    def _on_editor_change_applied(self, change: MinutesChange) -> None:
+        self._edited_items.update(change.item_ids)
+        if MinutesArea.LIFECYCLE in change.areas:
+            status = change.after.get("status")
+            if isinstance(status, str):
+                self.model.set_meeting_status(change.meeting_id, MinutesStatus(status))
+            if not self.editing:
+                self._shown_item = None
+                self._refresh_edited_items()
+                self._show_current()
+
+    def _on_editor_command_failed(self, what: str, message: str, reload: bool) -> None:
+        QMessageBox.warning(
+            self,
+            "Could Not Make the Change",
+            f"{what}: {message}\n\nThat step has been taken off the undo list.",
+        )
+        if reload and self.item_editor.item is not None:
+            self.item_editor.reload()
+
+    def _on_lifecycle_amendment_changed(self) -> None:
+        if self.item_editor.item is not None:
+            self.item_editor.reload()
 
     def _on_model_loading_failed(self, message: str) -> None:
         self._shown_item = None
@@ -235,6 +364,25 @@ class MinutesTab(WorkspaceTab):
                 self.tree.expand(index)
                 self._expand_loaded(index)
 
+    def _refresh_edited_items(self) -> None:
+        """Bring the tree and the read view up to date with what was edited."""
+        edited, self._edited_items = self._edited_items, set()
+        if not edited:
+            return
+        current = self.current_source_index()
+        item = self._item_node_index(current)
+        if item.isValid() and self.model.data(item, ItemRole.ID) in edited and item != current:
+            # The selected section or point is about to be replaced: hold on to its item.
+            self._select(self.proxy.mapFromSource(item))
+        for item_id in edited:
+            self.model.refresh_item(item_id)
+        self._shown_item = None
+
+    def _item_node_index(self, index: QModelIndex) -> QModelIndex:
+        while index.isValid() and self.model.kind(index) is not NodeKind.ITEM:
+            index = self.model.parent(index)
+        return index
+
     def _show_current(self) -> None:
         source = self.current_source_index()
         kind = self.model.kind(source)
@@ -243,8 +391,13 @@ class MinutesTab(WorkspaceTab):
             self._shown_item = None
             self.read_view.clear()
             self.context_view.clear()
+            self.lifecycle_panel.show_item(None)
+            self.item_editor.show_item(None)
             return
         if kind is NodeKind.MEETING:
+            self.item_editor.show_item(None)
+            self.lifecycle_panel.show_meeting(meeting.id)
+            self._refresh_edited_items()
             self._shown_item = None
             items = [
                 self.model.data(self.model.index(row, 0, source), ItemRole.ROW)
@@ -254,6 +407,16 @@ class MinutesTab(WorkspaceTab):
             self.read_view.setHtml(meeting_overview_html(meeting, summaries))
             self.context_view.setHtml(meeting_context_html(meeting))
             return
+        item_index = self._item_node_index(source)
+        item_id = self.model.data(item_index, ItemRole.ID)
+        if self.editing:
+            if self.item_editor.item_id != item_id:
+                self.item_editor.show_item(item_id)
+                self.lifecycle_panel.show_item(item_id)
+            return
+        if item_id in self._edited_items:
+            self._refresh_edited_items()
+            source = self.current_source_index()
         minutes = self.model.item_minutes(source)
         if minutes is None:
             return
@@ -261,6 +424,7 @@ class MinutesTab(WorkspaceTab):
             self._shown_item = minutes.id
             self.read_view.setHtml(item_minutes_html(minutes))
             self.context_view.setHtml(meeting_context_html(meeting, minutes))
+            self.lifecycle_panel.show_item(minutes.id)
         self._scroll_to(self.model.data(source, ItemRole.ROW))
 
     def _scroll_to(self, payload: object) -> None:

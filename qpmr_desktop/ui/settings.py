@@ -10,10 +10,18 @@ Every key is named here and nowhere else.
 ``Preferences`` holds typed preference values by name under
 ``preferences/``: text, a list of texts, and yes/no. A value stored with the
 wrong type (an edited ini file) reads as the default, never as an error.
+
+``MY_NAME_KEY`` is the person's own name as action plans write it, for the
+Actions tab's "my actions" filter (a per-user preference, never a database
+setting: the same database is shared by many people); ``Preferences.my_name``
+reads it, falling back to the operating system's user name until it is set.
+``UPDATE_FORMS_EXPORT_FOLDER_KEY`` and ``UPDATE_FORMS_IMPORT_FOLDER_KEY`` keep
+the folders update forms last went to and came from.
 """
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -22,6 +30,19 @@ RECENT_DATABASES_KEY = "recent/databases"
 WINDOW_STATE_GROUP = "window_state"
 PREFERENCES_GROUP = "preferences"
 MAX_RECENT = 8
+#: The person's own name, as leads are named in action plans ("my actions").
+MY_NAME_KEY = "actions/my_name"
+#: The folders update forms were last exported to and imported from (offered next time).
+UPDATE_FORMS_EXPORT_FOLDER_KEY = "update_forms/export_folder"
+UPDATE_FORMS_IMPORT_FOLDER_KEY = "update_forms/import_folder"
+
+
+def os_user_name() -> str:
+    """The operating system's name for the person running the app; "" when it has none."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in this environment (a bare container)
+        return ""
 
 
 class RecentDatabases:
@@ -123,6 +144,44 @@ class Preferences:
     def sync(self) -> None:
         self._settings.sync()
 
+    def my_name(self) -> str:
+        """The name "my actions" matches: as set, else the operating system's user name."""
+        name = " ".join(self.text(MY_NAME_KEY).split())
+        return name or os_user_name()
+
+    def set_my_name(self, name: str) -> None:
+        """Keep ``name`` (spacing tidied) as the person's own name; "" goes back to the default."""
+        self.set_text(MY_NAME_KEY, " ".join(name.split()))
+        self.sync()
+
     @staticmethod
     def _key(name: str) -> str:
         return f"{PREFERENCES_GROUP}/{name}"
+
+
+#: The standard phrases the minutes editor offers as completions, one list per
+#: kind of point: ``minutes/standard_phrases/<kind>`` (a list of texts), where
+#: "…" marks where the cursor goes once a phrase is chosen.
+STANDARD_PHRASES_KEY = "minutes/standard_phrases"
+DEFAULT_STANDARD_PHRASES: dict[str, tuple[str, ...]] = {
+    "presented": ("A report was presented by…", "A presentation was given by…"),
+    "noted": ("It was noted that…", "The Committee noted that…"),
+    "reported": ("It was reported that…", "It was further reported that…"),
+    "discussion": ("Members discussed…", "In response to a question, it was reported that…"),
+    "other": ("Resolved: That … be noted.",),
+}
+
+
+def standard_phrases(preferences: Preferences, kind: str) -> list[str]:
+    """The phrases offered for points of ``kind`` (a ``PointKind`` value).
+
+    As the person set them, else the defaults.
+    """
+    stored = preferences.texts(f"{STANDARD_PHRASES_KEY}/{kind}")
+    return stored or list(DEFAULT_STANDARD_PHRASES.get(kind, ()))
+
+
+def set_standard_phrases(preferences: Preferences, kind: str, phrases: list[str]) -> None:
+    """Keep ``phrases`` for ``kind``; an empty list goes back to the defaults."""
+    preferences.set_texts(f"{STANDARD_PHRASES_KEY}/{kind}", [p for p in phrases if p.strip()])
+    preferences.sync()

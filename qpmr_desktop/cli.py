@@ -48,6 +48,15 @@ Contract (the README's command-line reference is written from this):
 ``qpmr-desktop print minutes (--item ID | --meeting ID) --out FILE.pdf``
     prints the minutes of an agenda item, or of a whole meeting (attendance,
     every item, the chair's signature block), to a PDF and prints its path.
+``qpmr-desktop print performance --period "Q1 2017/18" --out FILE.pdf``
+    prints the quarterly performance report for the period (key, summary
+    counts, every theme's indicators with their charts, exceptions) to a PDF
+    and prints its path; a period that is not a quarter exits 1.
+``qpmr-desktop print actions [--plan ID] --out FILE.pdf``
+    prints the action tracker (landscape), all plans or one.
+``qpmr-desktop print pack --meeting ID --out FILE.pdf``
+    prints the meeting's whole pack: cover, contents, minutes, the performance
+    report for the quarter the meeting considered, and the action tracker.
 ``qpmr-desktop import-minutes FILE --json``
     prints the structure of published minutes text (title, presenters,
     sections and points with their kinds, resolutions with parts, supporting
@@ -273,6 +282,44 @@ def _add_print_command(commands: Any) -> None:
     which.add_argument("--meeting", type=int, metavar="ID", help="the meeting (list meetings)")
     minutes.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
     _add_database_options(minutes, global_=False)
+    performance = documents.add_parser(
+        "performance",
+        help="the quarterly performance report for a period",
+        description=(
+            "Print the quarterly performance report for a period: cover, contents, key to "
+            "symbols, summary counts by RAG and by direction of travel, then theme by theme "
+            "a summary table and a panel with the chart for every indicator, and the exceptions."
+        ),
+    )
+    performance.add_argument(
+        "--period", required=True, metavar="PERIOD", help='the quarter, e.g. "Q1 2017/18"'
+    )
+    performance.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    _add_database_options(performance, global_=False)
+    actions = documents.add_parser(
+        "actions",
+        help="the action tracker",
+        description=(
+            "Print the action tracker (landscape): counts by RAG, then every action by plan "
+            "and priority area with its status, RAG, overdue mark and latest update, and "
+            "each plan's timeline."
+        ),
+    )
+    actions.add_argument("--plan", type=int, metavar="ID", help="one plan (default: all plans)")
+    actions.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    _add_database_options(actions, global_=False)
+    pack = documents.add_parser(
+        "pack",
+        help="the whole committee pack for a meeting",
+        description=(
+            "Print a meeting's pack: cover, contents, the minutes, the performance report "
+            "for the quarter the meeting considered, and the action tracker, with one page "
+            "numbering and outline."
+        ),
+    )
+    pack.add_argument("--meeting", required=True, type=int, metavar="ID")
+    pack.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    _add_database_options(pack, global_=False)
 
 
 def _iso_date(text: str) -> dt.date:
@@ -416,6 +463,17 @@ def _run_import_update_forms(parser: argparse.ArgumentParser, args: argparse.Nam
 
 
 def _run_print(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.document in {"actions", "pack"}:
+        return _command_print_actions_or_pack(
+            database=_chosen_database(parser, args),
+            document=args.document,
+            ident=args.plan if args.document == "actions" else args.meeting,
+            out=args.out,
+        )
+    if args.document == "performance":
+        return _command_print_performance(
+            database=_chosen_database(parser, args), period=args.period, out=args.out
+        )
     return _command_print_minutes(
         database=_chosen_database(parser, args),
         item=args.item,
@@ -660,13 +718,67 @@ def _command_print_minutes(
                 meeting_minutes_for_print(workspace=workspace, meeting_id=MeetingId(meeting)),
                 council=council,
             )
+    _write_pdf(pdf, out)
+    return EXIT_OK
+
+
+def _command_print_performance(*, database: Path, period: str, out: Path) -> int:
+    from qpmr_desktop.domain.periods import PeriodError, Quarter
+
+    # What the user named is checked before the database opens: cheap failures first.
+    try:
+        quarter = Quarter.parse(period)
+    except PeriodError as error:
+        raise CommandError(str(error)) from error
+    if not out.parent.is_dir():
+        raise CommandError(f"The folder for the PDF does not exist: {out.parent}")
+    from qpmr_desktop.printing.performance_report import render_performance_report
+    from qpmr_desktop.services.papers import council_info, performance_report_for_print
+
+    with _workspace(database) as workspace, _expected_errors():
+        council = council_info(workspace=workspace)
+        report = performance_report_for_print(workspace=workspace, period=quarter)
+    # Rendered after the database is closed: the report holds plain data only.
+    pdf = render_performance_report(report, council=council)
+    _write_pdf(pdf, out)
+    return EXIT_OK
+
+
+def _command_print_actions_or_pack(
+    *, database: Path, document: str, ident: int | None, out: Path
+) -> int:
+    if not out.parent.is_dir():
+        raise CommandError(f"The folder for the PDF does not exist: {out.parent}")
+    from qpmr_desktop.domain.ids import MeetingId, PlanId
+    from qpmr_desktop.printing.action_tracker import render_action_tracker
+    from qpmr_desktop.printing.pack import render_pack
+    from qpmr_desktop.services.papers import council_info
+    from qpmr_desktop.services.papers_actions import action_tracker_for_print, pack_for_print
+    from qpmr_desktop.services.settings import effective_today
+
+    with _workspace(database) as workspace, _expected_errors():
+        council = council_info(workspace=workspace)
+        if document == "actions":
+            plan = None if ident is None else PlanId(ident)
+            tracker = action_tracker_for_print(
+                workspace=workspace, plan_id=plan, today=effective_today(workspace=workspace)
+            )
+            pdf = render_action_tracker(tracker, council=council)
+        else:
+            assert ident is not None  # --meeting is required
+            pack = pack_for_print(workspace=workspace, meeting_id=MeetingId(ident))
+            pdf = render_pack(pack, council=council)
+    _write_pdf(pdf, out)
+    return EXIT_OK
+
+
+def _write_pdf(pdf: bytes, out: Path) -> None:
     with _expected_errors():
         # Written whole, then moved into place: a failure never leaves half a PDF.
         partial = out.with_name(out.name + ".partial")
         partial.write_bytes(pdf)
         os.replace(partial, out)
     _write_stdout(f"{out}\n")
-    return EXIT_OK
 
 
 def _command_import_indicators(

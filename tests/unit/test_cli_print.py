@@ -112,3 +112,49 @@ def test_bad_requests_say_what_is_wrong_and_write_nothing(
     assert message in err
     assert not out.exists()
     assert list(tmp_path.glob("*.partial")) == []
+
+
+def test_the_action_tracker_prints_landscape_with_every_action(
+    capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_path: Path
+) -> None:
+    actions = ids(capsys, "actions", demo_path)
+    out = tmp_path / "actions.pdf"
+
+    status, _, err = run(
+        capsys, "print", "actions", "--out", str(out), "--database", str(demo_path)
+    )
+
+    assert (status, err) == (0, "")
+    page = PdfReader(out).pages[0]
+    assert page.mediabox.width > page.mediabox.height
+    text = pdf_text(out)
+    assert all(str(action["description"])[:30] in text for action in actions)
+
+
+def test_the_pack_holds_minutes_report_and_tracker_in_one_numbering(
+    capsys: pytest.CaptureFixture[str], demo_path: Path, tmp_path: Path
+) -> None:
+    (meeting,) = ids(capsys, "meetings", demo_path)
+    out = tmp_path / "pack.pdf"
+
+    status, _, err = run(
+        capsys,
+        "print",
+        "pack",
+        "--meeting",
+        str(meeting["id"]),
+        "--out",
+        str(out),
+        "--database",
+        str(demo_path),
+    )
+
+    assert (status, err) == (0, "")
+    reader = PdfReader(out)
+    pages = len(reader.pages)
+    text = pdf_text(out)
+    assert f"Page 1 of {pages}" in text
+    assert f"Page {pages} of {pages}" in text
+    minutes_at = text.index("1,875 Children Looked After")
+    report_at = text.index("Quarterly performance report", minutes_at)
+    assert report_at < text.rindex("12-Week Improvement Plan")

@@ -14,6 +14,9 @@ Contract:
   collects a node, and an id is never reused, not even after a reload.
 - ``ItemRole.KIND`` gives the ``NodeKind``, ``ItemRole.ROW`` the read model
   behind a node and ``ItemRole.ID`` its id.
+- ``item_index`` finds a loaded agenda item by id in one dictionary look-up;
+  ``load_item`` also loads the agenda of the item's meeting, and only that
+  one when the source can say which meeting holds it (``ItemLocator``).
 - ``MinutesFilterProxy`` filters the *loaded* nodes by words, recursively, so
   a matching point keeps its item and meeting visible.
 """
@@ -25,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import count
-from typing import Any, Protocol, overload
+from typing import Any, Protocol, overload, runtime_checkable
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -78,6 +81,13 @@ class MinutesSource(Protocol):
     def item_minutes(self, item_id: AgendaItemId) -> ItemMinutes: ...
 
 
+@runtime_checkable
+class ItemLocator(Protocol):
+    """A source that can also say which meeting holds an item (``LookupError`` if none)."""
+
+    def meeting_of_item(self, item_id: AgendaItemId) -> MeetingId: ...
+
+
 class WorkspaceMinutesSource:
     """A ``MinutesSource`` over an open workspace, through ``services.minutes``."""
 
@@ -98,6 +108,11 @@ class WorkspaceMinutesSource:
         from qpmr_desktop.services import minutes as minutes_service  # noqa: PLC0415 - loads after first paint
 
         return minutes_service.get_item_minutes(workspace=self._workspace, item_id=item_id)
+
+    def meeting_of_item(self, item_id: AgendaItemId) -> MeetingId:
+        from qpmr_desktop.services import minutes as minutes_service  # noqa: PLC0415 - loads after first paint
+
+        return minutes_service.meeting_of_item(workspace=self._workspace, item_id=item_id)
 
 
 @dataclass(eq=False)
@@ -207,6 +222,15 @@ def _search_text(node: _Node) -> str:
 _BOLD = QFont()
 _BOLD.setBold(True)
 
+# Computed once per kind: views call flags() for every row they lay out, and
+# building the value with enum operators each time showed among the thousands
+# of flags() calls of opening the tab (bench_minutes, 2,000 meetings).
+_FLAGS: dict[NodeKind | None, Qt.ItemFlag] = dict.fromkeys(
+    NodeKind, Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+)
+_FLAGS[NodeKind.POINT] |= Qt.ItemFlag.ItemNeverHasChildren
+_FLAGS[None] = _NO_FLAGS = Qt.ItemFlag.NoItemFlags
+
 
 class MinutesTreeModel(QAbstractItemModel):
     """The minutes of every meeting as a lazily loaded tree; see the module contract."""
@@ -219,6 +243,10 @@ class MinutesTreeModel(QAbstractItemModel):
         self._ids = count(1)
         self._root = _Node(node_id=0, kind=None, payload=None, parent=None, row=0)
         self._nodes: dict[int, _Node] = {0: self._root}
+        # By id, filled where the nodes are made: item_index scanned every node,
+        # which made selecting an item of the oldest of 2,000 meetings take 15 s.
+        self._meeting_nodes: dict[MeetingId, _Node] = {}
+        self._item_nodes: dict[AgendaItemId, _Node] = {}
         self._role_getters: dict[int, Callable[[_Node], Any]] = {
             Qt.ItemDataRole.DisplayRole: _display,
             Qt.ItemDataRole.ToolTipRole: _tooltip,
@@ -242,6 +270,8 @@ class MinutesTreeModel(QAbstractItemModel):
         # Ids keep counting across reloads, so a stale index can never name a new node.
         self._root = _Node(node_id=0, kind=None, payload=None, parent=None, row=0)
         self._nodes = {0: self._root}
+        self._meeting_nodes = {}
+        self._item_nodes = {}
         if self._source is not None:
             self._load_meetings()
         self.endResetModel()
@@ -269,20 +299,40 @@ class MinutesTreeModel(QAbstractItemModel):
         node = self._ancestor(index, NodeKind.ITEM)
         if node is None:
             return None
-        if not node.fetched:
-            self.fetchMore(self.createIndex(node.row, 0, node.node_id))
+        self._fetch(node)
         return node.minutes
 
     def item_index(self, item_id: AgendaItemId) -> QModelIndex:
         """The index of a loaded agenda item, found by id (invalid when not loaded)."""
-        for node in self._nodes.values():
-            if (
-                node.kind is NodeKind.ITEM
-                and isinstance(node.payload, AgendaItemSummary)
-                and node.payload.id == item_id
-            ):
-                return self.createIndex(node.row, 0, node.node_id)
-        return QModelIndex()
+        node = self._item_nodes.get(item_id)
+        return QModelIndex() if node is None else self.createIndex(node.row, 0, node.node_id)
+
+    def load_item(self, item_id: AgendaItemId) -> QModelIndex:
+        """The index of agenda item ``item_id``, loading its meeting's agenda if needed.
+
+        Invalid when no meeting holds it. A source that is an ``ItemLocator``
+        is asked for the item's meeting, and only that agenda is read; any
+        other source has agendas read newest first until the item turns up.
+        Only agendas are read, never an item's minutes.
+        """
+        found = self.item_index(item_id)
+        if found.isValid() or self._source is None:
+            return found
+        if not isinstance(self._source, ItemLocator):
+            for meeting in list(self._root.children):
+                self._fetch(meeting)
+                found = self.item_index(item_id)
+                if found.isValid():
+                    return found
+            return found
+        try:
+            meeting_id = self._source.meeting_of_item(item_id)
+        except LookupError:
+            return QModelIndex()  # no such item: the documented invalid answer
+        meeting_node = self._meeting_nodes.get(meeting_id)
+        if meeting_node is not None:
+            self._fetch(meeting_node)
+        return self.item_index(item_id)
 
     def refresh_item(self, item_id: AgendaItemId) -> bool:
         """Read a loaded item's minutes again after an edit; False when it is not loaded.
@@ -326,18 +376,32 @@ class MinutesTreeModel(QAbstractItemModel):
         for node in nodes:
             self._forget(node.children)
             self._nodes.pop(node.node_id, None)
+            if node.kind is NodeKind.ITEM and isinstance(node.payload, AgendaItemSummary):
+                self._item_nodes.pop(node.payload.id, None)
+
+    def _fetch(self, node: _Node) -> None:
+        if not node.fetched:
+            self.fetchMore(self.createIndex(node.row, 0, node.node_id))
 
     # ------------------------------------------------------------ Qt overrides
 
+    # index, flags, hasChildren and canFetchMore run for every row the tree
+    # lays out, several times each through the proxy (about 14,000 calls when
+    # the tab opens on 2,000 meetings, bench_minutes): they are written flat,
+    # with one call to Qt each where the general form made three or four.
+
     def index(self, row: int, column: int, parent: AnyIndex = _NO_PARENT) -> QModelIndex:
-        if column != 0 or row < 0:
+        if column or row < 0:
             return QModelIndex()
-        if parent.isValid() and parent.column() != 0:
-            return QModelIndex()
-        children = self._node(parent).children
+        if parent.isValid():
+            if parent.column():
+                return QModelIndex()
+            children = self._nodes[parent.internalId()].children
+        else:
+            children = self._root.children
         if row >= len(children):
             return QModelIndex()
-        return self.createIndex(row, column, children[row].node_id)
+        return self.createIndex(row, 0, children[row].node_id)
 
     @overload
     def parent(self) -> QObject | None: ...
@@ -362,9 +426,11 @@ class MinutesTreeModel(QAbstractItemModel):
         return 1
 
     def hasChildren(self, parent: AnyIndex = _NO_PARENT) -> bool:
-        if parent.isValid() and parent.column() != 0:
+        if not parent.isValid():
+            return bool(self._root.children)
+        if parent.column():
             return False
-        node = self._node(parent)
+        node = self._nodes[parent.internalId()]
         if node.fetched:
             return bool(node.children)
         if isinstance(node.payload, MeetingSummary):
@@ -372,9 +438,9 @@ class MinutesTreeModel(QAbstractItemModel):
         return True  # an item's minutes are not loaded yet: offer to expand
 
     def canFetchMore(self, parent: AnyIndex) -> bool:
-        if parent.isValid() and parent.column() != 0:
-            return False
-        return not self._node(parent).fetched
+        if not parent.isValid():
+            return not self._root.fetched
+        return not parent.column() and not self._nodes[parent.internalId()].fetched
 
     def fetchMore(self, parent: AnyIndex) -> None:
         if parent.isValid() and parent.column() != 0:
@@ -402,12 +468,7 @@ class MinutesTreeModel(QAbstractItemModel):
         return None if getter is None else getter(self._node(index))
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-        if self._node(index).kind is NodeKind.POINT:
-            flags |= Qt.ItemFlag.ItemNeverHasChildren
-        return flags
+        return _FLAGS[self._nodes[index.internalId()].kind] if index.isValid() else _NO_FLAGS
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -481,6 +542,10 @@ class MinutesTreeModel(QAbstractItemModel):
             )
             self._nodes[node.node_id] = node
             children.append(node)
+            if isinstance(payload, MeetingSummary):
+                self._meeting_nodes[payload.id] = node
+            elif isinstance(payload, AgendaItemSummary):
+                self._item_nodes[payload.id] = node
         return children
 
 

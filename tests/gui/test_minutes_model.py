@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from qpmr_desktop.domain.ids import AgendaItemId
+from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
+from qpmr_desktop.services.errors import NotFoundError
 from qpmr_desktop.services.read_models import AgendaItemSummary, MeetingSummary, PointView
 from qpmr_desktop.services.workspace import Workspace, open_workspace
 from qpmr_desktop.ui.minutes_model import (
+    ItemLocator,
     MinutesFilterProxy,
     MinutesTreeModel,
     NodeKind,
     WorkspaceMinutesSource,
 )
+from qpmr_desktop.ui.minutes_tab import MinutesTab
 from qpmr_desktop.ui.roles import ItemRole
 from tests.gui.conftest import SEED_MEETING, FakeMinutesSource, ModelChecker
 
@@ -228,6 +232,124 @@ def test_the_filter_does_not_load_anything(
     proxy.set_filter_text("noted")
     assert minutes_source.calls == [("meetings", 0)]
     assert proxy.rowCount() == 0
+
+
+# ------------------------------------------------------------------ finding an item by id
+
+
+class LocatingMinutesSource(FakeMinutesSource):
+    """The fake over ``count`` meetings of two items each, that can say which meeting holds one."""
+
+    def __init__(self, count: int = 6) -> None:
+        super().__init__()
+        self.summaries = [
+            replace(SEED_MEETING, id=MeetingId(100 + n), item_count=2) for n in range(count)
+        ]
+        self.items = {
+            meeting.id: [
+                AgendaItemSummary(AgendaItemId(meeting.id * 10 + k), meeting.id, str(k + 1), "Fees")
+                for k in range(2)
+            ]
+            for meeting in self.summaries
+        }
+
+    def meetings(self) -> Sequence[MeetingSummary]:
+        self.calls.append(("meetings", 0))
+        return self.summaries
+
+    def meeting_of_item(self, item_id: AgendaItemId) -> MeetingId:
+        self.calls.append(("meeting_of_item", item_id))
+        for meeting_id, items in self.items.items():
+            if any(item.id == item_id for item in items):
+                return meeting_id
+        raise NotFoundError("agenda item", item_id)
+
+
+def test_item_index_finds_an_item_after_reloads_and_refreshes(model: MinutesTreeModel) -> None:
+    for _ in range(3):
+        assert not model.item_index(AgendaItemId(4)).isValid()  # not loaded since the reload
+        meeting = model.index(0, 0)
+        model.fetchMore(meeting)
+        item = model.item_index(AgendaItemId(4))
+        assert item == model.index(1, 0, meeting)
+        assert model.data(item, ItemRole.ID) == 4
+        model.fetchMore(item)
+        assert model.refresh_item(AgendaItemId(4))
+        assert model.item_index(AgendaItemId(4)) == item
+        model.reload()
+    model.set_source(None)
+    assert not model.item_index(AgendaItemId(4)).isValid()
+
+
+def test_load_item_reads_only_the_agenda_of_its_meeting() -> None:
+    source = LocatingMinutesSource()
+    model = MinutesTreeModel(source)
+    last = source.summaries[-1]
+    wanted = source.items[last.id][1].id
+
+    item = model.load_item(wanted)
+
+    assert model.data(item, ItemRole.ID) == wanted
+    assert model.parent(item) == model.index(len(source.summaries) - 1, 0)
+    assert source.calls == [
+        ("meetings", 0),
+        ("meeting_of_item", wanted),
+        ("agenda_items", last.id),
+    ]
+    assert model.load_item(wanted) == item  # loaded: no call at all
+    assert len(source.calls) == 3
+    assert not model.load_item(AgendaItemId(999)).isValid()
+    assert source.calls[3:] == [("meeting_of_item", 999)]
+
+
+def test_load_item_from_a_source_that_cannot_locate_reads_agendas_in_order(
+    model: MinutesTreeModel, minutes_source: FakeMinutesSource
+) -> None:
+    assert not isinstance(minutes_source, ItemLocator)
+    item = model.load_item(AgendaItemId(4))
+    assert item == model.index(1, 0, model.index(0, 0))
+    assert not model.load_item(AgendaItemId(999)).isValid()
+    assert [call for call in minutes_source.calls if call[0] == "agenda_items"] == [
+        ("agenda_items", SEED_MEETING.id),
+        ("agenda_items", SEED_MEETING.id + 1),
+    ]
+
+
+def test_select_item_in_the_last_meeting_loads_only_that_agenda(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = MinutesTab()
+    qtbot.addWidget(tab)
+    # No workspace behind the fake: the read view and lifecycle panel are not under test.
+    monkeypatch.setattr(tab, "_show_current", lambda: None)
+    source = LocatingMinutesSource()
+    tab.model.set_source(source)
+    last = source.summaries[-1]
+    wanted = source.items[last.id][1].id
+
+    assert tab.select_item(wanted)
+
+    assert tab.model.data(tab.current_source_index(), ItemRole.ID) == wanted
+    assert tab.tree.isExpanded(tab.proxy.index(len(source.summaries) - 1, 0))
+    assert [call for call in source.calls if call[0] == "agenda_items"] == [
+        ("agenda_items", last.id)
+    ]
+    assert ("meeting_of_item", wanted) in source.calls
+    assert not tab.select_item(AgendaItemId(999))
+
+
+def test_flags_by_kind(model: MinutesTreeModel) -> None:
+    meeting = model.index(0, 0)
+    model.fetchMore(meeting)
+    item = model.index(1, 0, meeting)
+    model.fetchMore(item)
+    section = model.index(0, 0, item)
+    point = model.index(0, 0, section)
+    usable = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+    for index in (meeting, item, section):
+        assert model.flags(index) == usable
+    assert model.flags(point) == usable | Qt.ItemFlag.ItemNeverHasChildren
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
 
 
 # ------------------------------------------------------------------ on the demo

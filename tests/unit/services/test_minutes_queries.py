@@ -24,6 +24,7 @@ from qpmr_desktop.services.minutes import (
     list_agenda_items,
     list_all_agenda_items,
     list_meetings,
+    meeting_of_item,
     resolution_label,
     roman_numeral,
 )
@@ -229,6 +230,18 @@ def test_all_items_follow_the_meetings_order(workspace: Workspace, ids: Ids) -> 
         (ids.september, "4"),
     ]
     assert items[0].title == "Budget <draft> & “options” 😀"
+
+
+def test_the_meeting_of_an_item(workspace: Workspace, ids: Ids) -> None:
+    assert meeting_of_item(workspace=workspace, item_id=ids.performance) == ids.september
+    assert meeting_of_item(workspace=workspace, item_id=ids.apologies) == ids.september
+    assert meeting_of_item(workspace=workspace, item_id=ids.budget) == ids.december
+
+
+def test_the_meeting_of_an_unknown_item_is_not_found(workspace: Workspace, ids: Ids) -> None:
+    with pytest.raises(NotFoundError, match=r"no agenda item with id 4242\b") as caught:
+        meeting_of_item(workspace=workspace, item_id=AgendaItemId(4242))
+    assert isinstance(caught.value, LookupError)
 
 
 def test_item_minutes_hold_everything_in_order(workspace: Workspace, ids: Ids) -> None:

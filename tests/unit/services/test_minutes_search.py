@@ -28,7 +28,7 @@ from qpmr_desktop.domain.minutes import MinutesStatus, PointKind
 from qpmr_desktop.paths import migrations_dir
 from qpmr_desktop.services import minutes_editing as editing
 from qpmr_desktop.services import minutes_search as search
-from qpmr_desktop.services.minutes import get_item_for_editing
+from qpmr_desktop.services.minutes import get_item_for_editing, get_item_minutes
 from qpmr_desktop.services.minutes_lifecycle import circulate_minutes
 from qpmr_desktop.services.minutes_search import (
     SearchQuery,
@@ -472,6 +472,39 @@ def test_the_register_lists_every_resolution_newest_first(workspace: Workspace, 
     )
     assert register[2].item_number == "4"
     assert all(row.status is MinutesStatus.DRAFT for row in register)
+
+
+def test_the_register_numbers_resolutions_as_the_item_minutes_do(
+    workspace: Workspace, ids: Ids
+) -> None:
+    """Only items with several resolutions are numbered, by position, with their own stems."""
+    ws = workspace
+    later = editing.add_agenda_item(workspace=ws, meeting_id=ids.december, title="Fees").row.id
+    item = AgendaItemId(later)
+    editing.add_resolution(workspace=ws, item_id=item, text="Second.", label="Agreed")
+    editing.add_resolution(workspace=ws, item_id=item, text="Third.", label="Resolved")
+    editing.add_resolution(workspace=ws, item_id=item, text="First.", label="Noted", position=0)
+    lone = editing.add_agenda_item(workspace=ws, meeting_id=ids.september, title="Any").row.id
+    editing.add_resolution(workspace=ws, item_id=AgendaItemId(lone), text="Only.", label="Agreed")
+
+    register = list_resolutions(workspace=ws)
+
+    assert [(row.item_id, row.label, row.text) for row in register] == [
+        (ids.budget, "Resolved (i)", "That the budget be approved."),
+        (ids.budget, "Resolved (ii)", "That reserves be reviewed."),
+        (item, "Noted (i)", "First."),
+        (item, "Agreed (ii)", "Second."),
+        (item, "Resolved (iii)", "Third."),
+        (ids.performance, "Resolved", "That the reported performance for Quarter 1 be noted."),
+        (lone, "Agreed", "Only."),
+    ]
+    for item_id in {row.item_id for row in register}:
+        minutes = get_item_minutes(workspace=ws, item_id=item_id)
+        expected = [(r.id, r.label, r.text, r.parts) for r in minutes.resolutions]
+        shown = [(r.id, r.label, r.text, r.parts) for r in register if r.item_id == item_id]
+        assert shown == expected
+    assert [type(row.meeting_date) for row in register] == [dt.date] * len(register)
+    assert {row.meeting_id for row in register} == {ids.september, ids.december}
 
 
 # ------------------------------------------------------------------ the demo database

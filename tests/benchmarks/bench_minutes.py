@@ -36,7 +36,8 @@ select an item and show its read view
     ``select_item(id)`` and a paint of the read view, checked to hold the
     item's title and its first point. Three items, as a search hit may open
     any: one in the newest meeting, one in the 200th newest and one in the
-    oldest (``select_item`` loads agendas until it finds the item). Raw: that
+    oldest (``select_item`` asks the service which meeting holds the item and
+    loads only that agenda, so depth should not matter). Raw: that
     item's row, meeting and committee, presenters, sections, points,
     resolutions and resolution parts (what ``get_item_minutes`` reads).
 

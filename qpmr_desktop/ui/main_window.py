@@ -33,7 +33,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidge
 from qpmr_desktop import __version__
 from qpmr_desktop.domain.ids import AgendaItemId
 from qpmr_desktop.services.workspace import Workspace, WorkspaceOpenError, open_workspace
-from qpmr_desktop.ui.actions_tab import ActionsTab
+from qpmr_desktop.ui.action_filters import TransientActionFilterPreferences
+from qpmr_desktop.ui.actions_tab import ActionsTab, build_action_menu
 from qpmr_desktop.ui.database_dialogs import ask_existing_database_path, ask_new_database_path
 from qpmr_desktop.ui.indicator_filters import TransientFilterPreferences
 from qpmr_desktop.ui.indicators_tab import IndicatorsTab
@@ -96,12 +97,21 @@ class MainWindow(QMainWindow):
             preferences=None if remember_layout else TransientFilterPreferences(),
         )
         self._minutes_tab = MinutesTab(self, undo_stack=self.undo_stack)
+        self._actions_tab = ActionsTab(
+            self,
+            undo_stack=self.undo_stack,
+            preferences=None if remember_layout else TransientActionFilterPreferences(),
+        )
+        self._actions_tab.resolution_link_activated.connect(self._on_resolutions_tab_item_activated)
+        self._actions_tab.indicator_link_activated.connect(
+            self._on_actions_tab_indicator_link_activated
+        )
         self._resolutions_tab = ResolutionsTab(self)
         self._resolutions_tab.item_activated.connect(self._on_resolutions_tab_item_activated)
         tabs: tuple[WorkspaceTab, ...] = (
             self._indicators_tab,
             self._minutes_tab,
-            ActionsTab(self),
+            self._actions_tab,
             self._resolutions_tab,
         )
         for tab in tabs:
@@ -244,6 +254,32 @@ class MainWindow(QMainWindow):
             self.undo_stack.clear()
             self._indicators_tab.reload()
 
+    def _on_actions_tab_indicator_link_activated(self, indicator_id: int) -> None:
+        self.tabs.setCurrentWidget(self._indicators_tab)
+        self._indicators_tab.ensure_loaded()
+        self._indicators_tab.select_id(indicator_id)
+
+    def _on_export_forms_triggered(self) -> None:
+        if self._workspace is None:
+            return
+        from qpmr_desktop.ui.update_forms_dialogs import (  # noqa: PLC0415
+            export_update_forms_interactively,
+        )
+
+        export_update_forms_interactively(self, self._workspace)
+
+    def _on_import_forms_triggered(self) -> None:
+        if self._workspace is None:
+            return
+        from qpmr_desktop.ui.update_forms_dialogs import (  # noqa: PLC0415
+            import_update_forms_interactively,
+        )
+
+        if import_update_forms_interactively(self, self._workspace) is not None:
+            # Imported updates moved the actions on from the versions the stack holds.
+            self.undo_stack.clear()
+            self._actions_tab.reload()
+
     def _on_export_indicators_triggered(self) -> None:
         if self._workspace is None:
             return
@@ -281,7 +317,49 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        self._build_file_menu(bar.addMenu("&File"))
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.setObjectName("menu_edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setObjectName("action_undo")
+        self.undo_action.setShortcuts(_shortcuts("Ctrl+Z", QKeySequence.StandardKey.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setObjectName("action_redo")
+        self.redo_action.setShortcuts(_shortcuts("Ctrl+Shift+Z", QKeySequence.StandardKey.Redo))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.find_action = self._add_action(
+            edit_menu, "&Filter…", "action_find", QKeySequence.StandardKey.Find
+        )
+        self.find_action.setStatusTip("Move to the current tab's filter box")
+        self.find_action.triggered.connect(self._on_find_triggered)
+
+        self.indicator_menu = bar.addMenu("&Indicator")
+        self.indicator_menu.setObjectName("menu_indicator")
+        self._indicators_tab.fill_menu(self.indicator_menu)
+
+        self.action_menu = build_action_menu(self._actions_tab)
+        self.action_menu.setObjectName("menu_action")
+        bar.addMenu(self.action_menu)
+
+        minutes_menu = bar.addMenu("&Minutes")
+        minutes_menu.setObjectName("menu_minutes")
+        self.paste_minutes_action = self._add_action(
+            minutes_menu, "&Paste Published Minutes…", "action_paste_minutes"
+        )
+        self.paste_minutes_action.setStatusTip(
+            "Take in minutes as a council publishes them, with a preview before saving"
+        )
+        self.paste_minutes_action.triggered.connect(self._on_paste_minutes_triggered)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.setObjectName("menu_help")
+        self.about_action = self._add_action(help_menu, f"&About {APP_TITLE}", "action_about")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self._on_about_triggered)
+
+    def _build_file_menu(self, file_menu: QMenu) -> None:
         file_menu.setObjectName("menu_file")
         self.new_action = self._add_action(
             file_menu, "&New Database…", "action_new_database", QKeySequence.StandardKey.New
@@ -311,48 +389,24 @@ class MainWindow(QMainWindow):
         )
         self.export_indicators_action.triggered.connect(self._on_export_indicators_triggered)
         file_menu.addSeparator()
+        self.export_forms_action = self._add_action(
+            file_menu, "Export &Update Forms…", "action_export_update_forms"
+        )
+        self.export_forms_action.setStatusTip(
+            "Write one XLSX form per lead officer for the actions they own"
+        )
+        self.export_forms_action.triggered.connect(self._on_export_forms_triggered)
+        self.import_forms_action = self._add_action(
+            file_menu, "Import Update &Forms…", "action_import_update_forms"
+        )
+        self.import_forms_action.setStatusTip("Read returned update forms, with a preview")
+        self.import_forms_action.triggered.connect(self._on_import_forms_triggered)
+        file_menu.addSeparator()
         self.quit_action = self._add_action(
             file_menu, "&Quit", "action_quit", QKeySequence.StandardKey.Quit
         )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
-
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.setObjectName("menu_edit")
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setObjectName("action_undo")
-        self.undo_action.setShortcuts(_shortcuts("Ctrl+Z", QKeySequence.StandardKey.Undo))
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setObjectName("action_redo")
-        self.redo_action.setShortcuts(_shortcuts("Ctrl+Shift+Z", QKeySequence.StandardKey.Redo))
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
-        edit_menu.addSeparator()
-        self.find_action = self._add_action(
-            edit_menu, "&Filter…", "action_find", QKeySequence.StandardKey.Find
-        )
-        self.find_action.setStatusTip("Move to the current tab's filter box")
-        self.find_action.triggered.connect(self._on_find_triggered)
-
-        self.indicator_menu = bar.addMenu("&Indicator")
-        self.indicator_menu.setObjectName("menu_indicator")
-        self._indicators_tab.fill_menu(self.indicator_menu)
-
-        minutes_menu = bar.addMenu("&Minutes")
-        minutes_menu.setObjectName("menu_minutes")
-        self.paste_minutes_action = self._add_action(
-            minutes_menu, "&Paste Published Minutes…", "action_paste_minutes"
-        )
-        self.paste_minutes_action.setStatusTip(
-            "Take in minutes as a council publishes them, with a preview before saving"
-        )
-        self.paste_minutes_action.triggered.connect(self._on_paste_minutes_triggered)
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.setObjectName("menu_help")
-        self.about_action = self._add_action(help_menu, f"&About {APP_TITLE}", "action_about")
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.about_action.triggered.connect(self._on_about_triggered)
 
     def _add_action(
         self,
@@ -371,6 +425,7 @@ class MainWindow(QMainWindow):
     def _enable_tab_menus(self) -> None:
         # The Indicator menu acts on the Indicators tab's selection: only while it is shown.
         self.indicator_menu.menuAction().setEnabled(self.current_tab() is self._indicators_tab)
+        self.action_menu.menuAction().setEnabled(self.current_tab() is self._actions_tab)
 
     def _attach(self, workspace: Workspace) -> None:
         self._workspace = workspace

@@ -58,13 +58,15 @@ def test_the_status_bar_says_which_database_and_where(window: MainWindow, demo_p
 
 def test_the_menus_and_their_actions(window: MainWindow) -> None:
     titles = [action.text().replace("&", "") for action in window.menuBar().actions()]
-    assert titles == ["File", "Edit", "Indicator", "Minutes", "Help"]
+    assert titles == ["File", "Edit", "Indicator", "Action", "Minutes", "Help"]
     assert texts(menu(window, "File")) == [
         "New Database…",
         "Open Database…",
         "Open Recent",
         "Import Indicator Values…",
         "Export Indicator Values…",
+        "Export Update Forms…",
+        "Import Update Forms…",
         "Quit",
     ]
     assert texts(menu(window, "Edit"))[:2] == ["Undo", "Redo"]

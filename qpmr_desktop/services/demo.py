@@ -290,6 +290,7 @@ class DemoData:
     """Everything the demo database holds, validated, in the order it is shown."""
 
     council: str  # stored as the database setting "council.name" (services.settings)
+    actions_as_at: dt.date | None  # the setting "actions.as_at": overdue judged as at it
     committee: str
     people: tuple[DemoPerson, ...]
     meeting: DemoMeeting
@@ -535,12 +536,19 @@ def _person(entry: _Entry) -> DemoPerson:
 # ------------------------------------------------------------------ meeting.toml
 
 
-def _load_meeting(folder: Path, people: Sequence[DemoPerson]) -> tuple[str, str, DemoMeeting]:
+@dataclass(frozen=True)
+class _Council:
+    name: str
+    actions_as_at: dt.date | None
+
+
+def _load_meeting(folder: Path, people: Sequence[DemoPerson]) -> tuple[_Council, str, DemoMeeting]:
     root = _read_file(folder, MEETING_FILE)
     keys = [person.key for person in people]
 
     council_entry = root.table("council")
     council = council_entry.text("name")
+    as_at = council_entry.optional_date("actions_as_at")
     council_entry.finish()
     committee_entry = root.table("committee")
     committee = committee_entry.text("name")
@@ -570,7 +578,7 @@ def _load_meeting(folder: Path, people: Sequence[DemoPerson]) -> tuple[str, str,
         attendance=attendance,
         items=items,
     )
-    return council, committee, meeting
+    return _Council(name=council, actions_as_at=as_at), committee, meeting
 
 
 def _attendance(entry: _Entry, people: Sequence[str]) -> DemoAttendance:
@@ -905,7 +913,8 @@ def load_demo_data(data_dir: Path | None = None) -> DemoData:
         folder, [person.key for person in people], [indicator.ref for indicator in indicators]
     )
     return DemoData(
-        council=council,
+        council=council.name,
+        actions_as_at=council.actions_as_at,
         committee=committee,
         people=people,
         meeting=meeting,
@@ -950,6 +959,8 @@ def _insert(session: Session, data: DemoData) -> None:
     names = {person.key: person.name for person in data.people}
     # The key is services.settings.COUNCIL_NAME's; storage cannot import services.
     session.add(Setting(key="council.name", value=data.council))
+    if data.actions_as_at is not None:
+        session.add(Setting(key="actions.as_at", value=data.actions_as_at.isoformat()))
     committee_id = _saved_id(session, Committee(name=data.committee))
     _insert_meeting(session, data.meeting, committee_id=committee_id, people=people)
     indicators = _insert_indicators(session, data.indicators)

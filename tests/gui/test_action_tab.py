@@ -17,7 +17,12 @@ from pytestqt.qtbot import QtBot
 from qpmr_desktop.domain.actions import ActionRag, ActionStatus
 from qpmr_desktop.services.action_editing import record_action_update, update_action
 from qpmr_desktop.services.actions import get_action_detail, list_linkable_resolutions
-from qpmr_desktop.services.settings import ACTIONS_AS_AT, set_setting
+from qpmr_desktop.services.settings import (
+    ACTIONS_AS_AT,
+    get_setting,
+    list_settings,
+    reset_setting,
+)
 from qpmr_desktop.services.workspace import Workspace, open_workspace
 from qpmr_desktop.ui import actions_tab
 from qpmr_desktop.ui.action_delegates import (
@@ -48,7 +53,8 @@ def fixed_clock() -> dt.datetime:
 @pytest.fixture
 def workspace(demo_path: Path) -> Iterator[Workspace]:
     workspace = open_workspace(demo_path, user="tester")
-    set_setting(workspace=workspace, setting=ACTIONS_AS_AT, value=AS_AT, expected_version=None)
+    # The demo judges its 2017 plans as at 1 Dec 2017 (resources/demo/meeting.toml).
+    assert get_setting(workspace=workspace, setting=ACTIONS_AS_AT) == AS_AT
     yield workspace
     workspace.close()
 
@@ -112,6 +118,11 @@ def test_without_the_setting_overdue_is_judged_on_the_clocks_day(
 ) -> None:
     workspace = open_workspace(demo_path, user="tester")
     try:
+        (stored,) = [
+            row for row in list_settings(workspace=workspace) if row.key == ACTIONS_AS_AT.key
+        ]
+        assert stored.version is not None
+        reset_setting(workspace=workspace, setting=ACTIONS_AS_AT, expected_version=stored.version)
         tab = make_tab(qtbot, workspace)
         assert tab.judged_on == dt.date(2026, 3, 2)
         assert tab.as_at is None

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from qpmr_desktop.domain.actions import ActionStatus
 from qpmr_desktop.services.action_editing import record_action_update
 from qpmr_desktop.services.actions import get_action_detail, list_action_rows
-from qpmr_desktop.services.settings import ACTIONS_AS_AT, set_setting
+from qpmr_desktop.services.settings import ACTIONS_AS_AT, get_setting
 from qpmr_desktop.services.update_forms import COLUMN_NUMBERS, FIRST_ROW, FORM_SHEET, file_name_for
 from qpmr_desktop.services.update_forms_import import RowOutcome
 from qpmr_desktop.services.workspace import Workspace, open_workspace
@@ -43,7 +43,8 @@ HOSTILE = '=SUM(A1) <b>bold</b> & "quoted" 😀 Żółć\nsecond line'
 @pytest.fixture
 def workspace(demo_path: Path) -> Iterator[Workspace]:
     workspace = open_workspace(demo_path, user="Pat Performance")
-    set_setting(workspace=workspace, setting=ACTIONS_AS_AT, value=AS_AT, expected_version=None)
+    # The demo judges its 2017 plans as at 1 Dec 2017 (resources/demo/meeting.toml).
+    assert get_setting(workspace=workspace, setting=ACTIONS_AS_AT) == AS_AT
     yield workspace
     workspace.close()
 

@@ -672,3 +672,22 @@ def test_the_demo_names_its_council_for_the_papers(demo_path: Path) -> None:
         assert get_setting(workspace=workspace, setting=COUNCIL_NAME) == "Lancashire County Council"
     finally:
         workspace.close()
+
+
+def test_the_demo_judges_its_2017_actions_as_at_december_2017(demo_path: Path) -> None:
+    from qpmr_desktop.services.actions import list_action_rows
+    from qpmr_desktop.services.settings import effective_today
+    from qpmr_desktop.services.workspace import open_workspace
+
+    workspace = open_workspace(demo_path)
+    try:
+        as_at = effective_today(workspace=workspace)
+        rows = list_action_rows(workspace=workspace, today=as_at)
+    finally:
+        workspace.close()
+
+    assert as_at == dt.date(2017, 12, 1)
+    overdue = [row for row in rows if row.overdue]
+    # A realistic picture for a plan under way, not "everything late".
+    assert 0 < len(overdue) < len([row for row in rows if row.status.value != "complete"])
+    assert all(row.due_date is not None and row.due_date < as_at for row in overdue)

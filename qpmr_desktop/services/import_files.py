@@ -282,7 +282,7 @@ def _table(
     delimiter: str | None = None,
     sheet: str | None = None,
 ) -> SourceTable:
-    filled = [record for record in records if any(cell.strip() for cell in record.cells)]
+    filled = [record for record in records if any(map(str.strip, record.cells))]
     if not filled:
         raise ImportFileError(f"{path} is empty: there is nothing to import.")
     header, *rows = filled

@@ -6,12 +6,18 @@ chip's colour as ``ForegroundRole``; ``ChipDelegate`` then draws the text as a
 small tinted pill, the shape in the chip colour and the word in the ordinary
 text colour, so the cell is still readable printed in greyscale and when the
 delegate is not used at all. Only the chip is coloured, never the whole cell.
+
+``ChipDelegate`` draws each distinct chip (text, colours, font, size, pixel
+ratio) once into a pixmap and then copies it: a scorecard shows five
+judgements in hundreds of rows, and drawing every chip afresh was 12 ms of a
+30 ms repaint in ``tests/benchmarks/bench_indicators.py``. The cell's
+background, selection and focus are still drawn by the style for each cell.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from qpmr_desktop.domain.actions import ActionRag
@@ -50,6 +56,15 @@ STATUS_COLOURS: dict[MinutesStatus, str] = {
 
 _PADDING_X = 6
 _PADDING_Y = 2
+# Distinct chips kept per delegate: (judgements x column widths) is far below
+# this; past it the cache starts again rather than grow without end.
+_CHIP_CACHE_SIZE = 512
+
+# The pill's outline is centred on its edge, so half of it lies outside: the
+# pixmap has this margin all round, and is drawn that much up and to the left.
+_CHIP_MARGIN = 1
+# (text, chip colour, text colour, font, cell width, cell height, device pixel ratio)
+_ChipKey = tuple[str, int, int, str, int, int, float]
 
 
 def rag_text(rag: Rag) -> str:
@@ -145,7 +160,12 @@ class ChipDelegate(QStyledItemDelegate):
 
     Reads only ``DisplayRole`` and ``ForegroundRole`` through the index, so it
     works on any model (and through any proxy) that follows the chip contract.
+    Each distinct chip is drawn once and its pixmap reused (see the module).
     """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._chips: dict[_ChipKey, QPixmap | None] = {}
 
     def paint(
         self,
@@ -153,28 +173,67 @@ class ChipDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        text = index.data(Qt.ItemDataRole.DisplayRole)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)  # reads the display text into opt.text
+        text = opt.text
         colour = index.data(Qt.ItemDataRole.ForegroundRole)
         if not text or not isinstance(colour, QColor):
             super().paint(painter, option, index)
             return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        draw_item_background(opt, painter)
-        symbol, _, word = str(text).partition(" ")
-        cell = QRectF(opt.rect)
-        width = chip_width(QFontMetrics(opt.font), symbol, word)
-        draw_chip(
-            painter,
-            rect=QRectF(
-                cell.left() + 4, cell.top() + 1, min(width, cell.width() - 8), cell.height() - 2
-            ),
-            font=opt.font,
-            colour=colour,
-            symbol=symbol,
-            word=word,
-            text_colour=opt.palette.color(QPalette.ColorRole.Text),
+        chip = self._chip(text, colour, opt, painter.device().devicePixelRatioF())
+        # The style's background, selection and focus, without the text (as
+        # draw_item_background, on the copy already made).
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        if chip is not None:
+            left = opt.rect.left() + 4 - _CHIP_MARGIN
+            painter.drawPixmap(left, opt.rect.top() + 1 - _CHIP_MARGIN, chip)
+
+    def _chip(
+        self, text: str, colour: QColor, opt: QStyleOptionViewItem, ratio: float
+    ) -> QPixmap | None:
+        """The chip for ``text`` in a cell of ``opt.rect``'s size, drawn if not drawn before."""
+        text_colour = opt.palette.color(QPalette.ColorRole.Text)
+        cell = opt.rect
+        key = (
+            text,
+            colour.rgba(),
+            text_colour.rgba(),
+            opt.font.key(),
+            cell.width(),
+            cell.height(),
+            ratio,
         )
+        if key in self._chips:
+            return self._chips[key]
+        symbol, _, word = text.partition(" ")
+        width = min(chip_width(QFontMetrics(opt.font), symbol, word), cell.width() - 8)
+        height = cell.height() - 2
+        pixmap = None
+        if width > 0 and height > 0:  # else no room for a chip at all
+            margin = 2 * _CHIP_MARGIN
+            pixmap = QPixmap(QSize(width + margin, height + margin) * ratio)
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            chip_painter = QPainter(pixmap)
+            try:
+                draw_chip(
+                    chip_painter,
+                    rect=QRectF(_CHIP_MARGIN, _CHIP_MARGIN, width, height),
+                    font=opt.font,
+                    colour=colour,
+                    symbol=symbol,
+                    word=word,
+                    text_colour=text_colour,
+                )
+            finally:
+                chip_painter.end()
+        if len(self._chips) >= _CHIP_CACHE_SIZE:
+            self._chips.clear()
+        self._chips[key] = pixmap
+        return pixmap
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex

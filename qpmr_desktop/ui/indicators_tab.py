@@ -12,7 +12,12 @@ Contract:
   "3 of 30 indicators" while anything is hidden.
 - The detail pane (``pane``, an ``IndicatorDetailPane``; ``detail`` is its
   header) shows the selected indicator with its chart, values grid and
-  commentary; the chart is drawn after the table is on screen.
+  commentary; the chart is drawn after the table is on screen. After a load
+  the header is written from the scorecard row at once, and the rest (the
+  indicator's detail read, values grid and chart) after the first paint, on
+  the next pass of the event loop -- or as soon as anything asks for the
+  current row, the shown detail or a selection, so that no caller ever sees
+  the pane half filled.
 - Editing: every change is an undo command on ``undo_stack`` (the window's,
   when it gives one), made through ``editor``. After each step of the stack
   (a push, an undo, a redo, a whole macro) the views refresh only what the
@@ -115,6 +120,16 @@ class IndicatorsTab(TableTab[IndicatorRow]):
         self.editor = IndicatorEditor(self)
         self._shown_detail: IndicatorDetail | None = None
         self._pending: list[IndicatorChange] = []
+        # Reading the first row's detail and filling the pane took 46 ms of
+        # 356 (cProfile) to open the tab in tests/benchmarks/bench_indicators.py
+        # once the scorecard was fast, before painting the pane; during a load
+        # it waits for the first paint (see the module).
+        self._loading = False
+        self._detail_owed = False
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(0)
+        self._detail_timer.timeout.connect(self._on_detail_timer_timeout)
         self._filter_preferences = preferences if preferences is not None else FilterPreferences()
 
         # The pane replaces TableTab's plain detail view; its header is the new ``detail``.
@@ -149,7 +164,16 @@ class IndicatorsTab(TableTab[IndicatorRow]):
     @property
     def shown_detail(self) -> IndicatorDetail | None:
         """The indicator the detail pane shows, as last read."""
+        self._settle_detail()
         return self._shown_detail
+
+    def current_row(self) -> IndicatorRow | None:
+        self._settle_detail()
+        return super().current_row()
+
+    def select_id(self, ident: int) -> bool:
+        self._settle_detail()
+        return super().select_id(ident)
 
     def fill_menu(self, menu: QMenu) -> None:
         """Put the tab's actions in ``menu`` (the window's Indicator menu)."""
@@ -161,6 +185,8 @@ class IndicatorsTab(TableTab[IndicatorRow]):
 
     def set_workspace(self, workspace: Workspace | None) -> None:
         # Anything typed belongs to the old file, whose undo stack is gone: not saved into the new.
+        self._detail_owed = False
+        self._detail_timer.stop()
         self.pane.clear(commit=False)
         self._shown_detail = None
         self._pending.clear()
@@ -310,14 +336,25 @@ class IndicatorsTab(TableTab[IndicatorRow]):
         from qpmr_desktop.services.indicators import list_theme_names  # noqa: PLC0415
 
         self._shown_detail = None
-        super()._load(workspace)
-        self.filter_bar.set_themes(list_theme_names(workspace=workspace))
+        self._loading = True
+        try:
+            super()._load(workspace)
+            self.filter_bar.set_themes(list_theme_names(workspace=workspace))
+        finally:
+            self._loading = False
         self._update_actions()
+        if self._detail_owed:
+            self._detail_timer.start()
 
     def _detail_html(self, row: IndicatorRow) -> str:
         return indicator_header_html(row, self._shown_detail)
 
     def _show_detail(self) -> None:
+        if self._loading:
+            # The header from the scorecard row now; the rest after the first paint.
+            super()._show_detail()
+            self._detail_owed = True
+            return
         self._show_current(refetch=False)
 
     # ------------------------------------------------------------ slots
@@ -330,6 +367,9 @@ class IndicatorsTab(TableTab[IndicatorRow]):
 
     def _on_save_timer_timeout(self) -> None:
         self._save_filters()
+
+    def _on_detail_timer_timeout(self) -> None:
+        self._settle_detail()
 
     def _on_view_double_clicked(self) -> None:
         self._on_edit_action_triggered()
@@ -461,7 +501,7 @@ class IndicatorsTab(TableTab[IndicatorRow]):
         self._update_count()
         if not self.view.currentIndex().isValid():
             self.select_first()
-        self._show_current(refetch=False)
+        self._show_detail()
         self._save_timer.start()
 
     def _save_filters(self) -> None:
@@ -470,7 +510,14 @@ class IndicatorsTab(TableTab[IndicatorRow]):
             replace(self.filter_bar.filters, text=self.filter_edit.text())
         )
 
+    def _settle_detail(self) -> None:
+        """Fill the detail pane now if a load left it to the first paint."""
+        if self._detail_owed and not self._loading:
+            self._show_current(refetch=False)
+
     def _show_current(self, *, refetch: bool) -> None:
+        self._detail_owed = False
+        self._detail_timer.stop()
         row = self.current_row()
         if row is None or self.workspace is None:
             self._shown_detail = None

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
+from qpmr_desktop.domain.performance import Direction, Rag
 from qpmr_desktop.services.read_models import IndicatorRow
 from qpmr_desktop.ui.chips import RAG_COLOURS
 from qpmr_desktop.ui.indicator_model import (
     SAMPLE_TOOLTIP,
     IndicatorFilterProxy,
+    IndicatorFilters,
     IndicatorTableModel,
+    indicator_haystack,
+    needs_commentary,
 )
 from qpmr_desktop.ui.roles import ItemRole
-from tests.gui.conftest import ModelChecker
+from tests.gui.conftest import ModelChecker, make_indicator
 
 Display = Qt.ItemDataRole.DisplayRole
 ToolTip = Qt.ItemDataRole.ToolTipRole
@@ -262,3 +270,130 @@ def test_refresh_rows_resets_when_rows_change_places(
     with qtbot.waitSignal(model.modelReset):
         model.refresh_rows(list(reversed(indicator_rows)))
     assert model.row_at(0).id == indicator_rows[-1].id
+
+
+# ---------------------------------------------------------------- painting and filtering, fast
+
+_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.CheckStateRole,
+    ItemRole.SORT,
+    ItemRole.ID,
+    ItemRole.ROW,
+    Qt.ItemDataRole.UserRole + 999,
+)
+
+
+def _through_multi_data(index: QModelIndex, role: int, model: QAbstractItemModel) -> object:
+    item = QModelRoleData(role)
+    model.multiData(index, QModelRoleDataSpan(item))
+    return item.data()
+
+
+def test_multi_data_answers_every_role_as_data_does(
+    model: IndicatorTableModel, proxy: IndicatorFilterProxy
+) -> None:
+    proxy.sort(model.column_of("value"), Qt.SortOrder.DescendingOrder)  # rows in another order
+    for row in range(proxy.rowCount()):
+        for column in range(proxy.columnCount()):
+            index = proxy.index(row, column)
+            for role in _ROLES:
+                expected = proxy.data(index, role)
+                if role == Qt.ItemDataRole.TextAlignmentRole:
+                    expected = expected.value  # painting gets the int Qt keeps it as
+                assert _through_multi_data(index, role, proxy) == expected, (row, column, role)
+                source = proxy.mapToSource(index)
+                assert _through_multi_data(source, role, model) == expected, (row, column, role)
+
+
+def test_a_delegate_paints_from_what_multi_data_gives(
+    qapp: QApplication, model: IndicatorTableModel, proxy: IndicatorFilterProxy
+) -> None:
+    delegate = QStyledItemDelegate()
+    for row in range(proxy.rowCount()):
+        for key in ("value", "rag", "name"):
+            option = QStyleOptionViewItem()
+            index = proxy.index(row, model.column_of(key))
+            delegate.initStyleOption(option, index)  # asks for all its roles in one span
+            assert option.text == index.data()
+            assert option.displayAlignment == index.data(Qt.ItemDataRole.TextAlignmentRole)
+            italic = key == "value" and model.row_at(row).is_sample  # sample figures
+            assert option.font.italic() is italic
+
+
+def _accepted_one_row_at_a_time(rows: list[IndicatorRow], filters: IndicatorFilters) -> list[str]:
+    """The filter as it was, judged row by row: the reference."""
+    shown = []
+    for row in rows:
+        if filters.theme is not None and row.theme != filters.theme:
+            continue
+        if filters.rags and row.rag not in filters.rags:
+            continue
+        if filters.direction is not None and row.direction is not filters.direction:
+            continue
+        if filters.needs_commentary and not needs_commentary(row):
+            continue
+        text = indicator_haystack(row).casefold()
+        if all(word in text for word in filters.words):
+            shown.append(row.ref)
+    return shown
+
+
+_filters = st.builds(
+    IndicatorFilters,
+    text=st.lists(st.sampled_from(["care", "CLA", "well", "leavers", "x", "01", "Ê"])).map(
+        " ".join
+    ),
+    theme=st.none() | st.sampled_from(["Start Well", "Live Well", "Age Well"]),
+    rags=st.frozensets(st.sampled_from(list(Rag))),
+    direction=st.none() | st.sampled_from(list(Direction)),
+    needs_commentary=st.booleans(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_filters, min_size=1, max_size=4), st.randoms(use_true_random=False))
+def test_the_filter_worked_out_for_all_rows_at_once_is_the_same(
+    qapp: QApplication, steps: list[IndicatorFilters], rng: random.Random
+) -> None:
+    rows = [
+        make_indicator(
+            number,
+            ref=f"{rng.choice(['CLA', 'EET', 'NHC'])}-{number:02d}",
+            name=rng.choice(["Care leavers", "Children Looked After", "Health checks"]),
+            theme=rng.choice(["Start Well", "Live Well", "Age Well"]),
+            rag=rng.choice(list(Rag)),
+            direction=rng.choice(list(Direction)),
+            has_commentary=rng.random() < 0.5,
+        )
+        for number in range(1, 30)
+    ]
+    model = IndicatorTableModel()
+    model.set_rows(rows)
+    proxy = IndicatorFilterProxy(model)
+    for filters in steps:
+        proxy.set_filters(filters)
+
+        assert refs(proxy) == _accepted_one_row_at_a_time(rows, filters)
+
+
+def test_the_filter_follows_rows_that_change(model: IndicatorTableModel) -> None:
+    proxy = IndicatorFilterProxy(model)
+    proxy.set_filter_text("hospital")
+    assert refs(proxy) == []
+    rows = list(model.rows())
+    renamed = [replace(rows[0], name="Hospital admissions"), *rows[1:]]
+
+    model.refresh_rows(renamed)  # one row's dataChanged: no reset
+    assert refs(proxy) == [rows[0].ref]
+
+    model.refresh_rows(rows[1:])  # removed
+    assert refs(proxy) == []
+    model.set_rows(renamed)  # reset
+    assert refs(proxy) == [rows[0].ref]

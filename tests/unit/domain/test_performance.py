@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NotRequired, TypedDict
 
 import pytest
@@ -21,7 +23,7 @@ from qpmr_desktop.domain.performance import (
     judge_rag,
     record_flag,
 )
-from qpmr_desktop.domain.units import round_displayed
+from qpmr_desktop.domain.units import displayed_decimal, round_displayed
 
 HIGHER = Polarity.HIGHER_IS_BETTER
 LOWER = Polarity.LOWER_IS_BETTER
@@ -720,3 +722,82 @@ def test_record_flag_matches_the_extremes(value: float, history: list[float]) ->
         assert flag is Record.LOWEST_EVER
     else:
         assert flag is None
+
+
+def _record_flag_converting_every_value(
+    *, value: float | None, history: list[float | None], decimals: int | None
+) -> Record | None:
+    """``record_flag`` as it was: every earlier value converted to Decimal, then compared."""
+    if value is None:
+        return None
+
+    def shown(number: float) -> Decimal:
+        if decimals is None:
+            if not math.isfinite(number):
+                raise ValueError(f"Not a number that can be judged: {number!r}.")
+            return Decimal(repr(float(number)))
+        return displayed_decimal(number, decimals)
+
+    earlier = [shown(number) for number in history if number is not None]
+    if len(earlier) < 2:
+        return None
+    current = shown(value)
+    if current > max(earlier):
+        return Record.HIGHEST_EVER
+    if current < min(earlier):
+        return Record.LOWEST_EVER
+    return None
+
+
+# Figures that often round to the same displayed value: where the shortcut
+# (comparing with the extremes only, and not rounding values inside them)
+# could go wrong if rounding could reverse an order.
+close_figures = st.integers(min_value=-3000, max_value=3000).map(lambda n: n / 1000) | figures
+sometimes_missing = st.none() | close_figures
+
+
+@given(
+    st.none() | close_figures,
+    st.lists(sometimes_missing, max_size=8),
+    st.none() | places,
+)
+def test_record_flag_is_the_same_as_converting_every_value(
+    value: float | None, history: list[float | None], decimals: int | None
+) -> None:
+    expected = _record_flag_converting_every_value(value=value, history=history, decimals=decimals)
+
+    assert record_flag(value=value, history=history, decimals=decimals) is expected
+
+
+@given(close_figures, st.lists(close_figures, min_size=2, max_size=8), st.none() | places)
+def test_record_flag_needs_only_the_extremes(
+    value: float, history: list[float], decimals: int | None
+) -> None:
+    extremes = [max(history), min(history)]
+
+    assert record_flag(value=value, history=extremes, decimals=decimals) is record_flag(
+        value=value, history=history, decimals=decimals
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "history", "decimals", "message"),
+    [
+        (1.0, [2.0, math.inf], None, "Not a number that can be judged: inf"),
+        (1.0, [2.0, math.nan, -math.inf], 1, "Not a number that can be shown: nan"),
+        (math.inf, [2.0, 3.0], 1, "Not a number that can be shown: inf"),
+        (1.0, [2.0, 3.0], -1, "Decimal places must be 0 or more, not -1"),
+    ],
+)
+def test_record_flag_refuses_what_it_cannot_compare(
+    value: float, history: list[float | None], decimals: int | None, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        record_flag(value=value, history=history, decimals=decimals)
+    with pytest.raises(ValueError, match=message):
+        _record_flag_converting_every_value(value=value, history=history, decimals=decimals)
+
+
+def test_record_flag_checks_nothing_with_too_few_earlier_values() -> None:
+    # As before: with fewer than two earlier values nothing is converted.
+    assert record_flag(value=math.inf, history=[math.nan], decimals=-1) is None

@@ -6,7 +6,9 @@ be asserted exactly; the demo database is checked for its headline figure.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,10 +25,16 @@ from qpmr_desktop.domain.performance import (
     ToleranceKind,
 )
 from qpmr_desktop.domain.units import Unit
-from qpmr_desktop.services.indicators import NO_VALUES_REASON, list_indicator_rows
+from qpmr_desktop.services.indicators import (
+    NO_VALUES_REASON,
+    get_indicator_detail,
+    list_indicator_rows,
+    list_theme_names,
+)
 from qpmr_desktop.services.read_models import IndicatorRow
+from qpmr_desktop.services.sorting import natural_key
 from qpmr_desktop.services.workspace import Workspace, open_workspace
-from qpmr_desktop.storage.tables import Indicator, IndicatorValue, Theme
+from qpmr_desktop.storage.tables import Indicator, IndicatorTarget, IndicatorValue, Theme
 
 # (year, quarter, value, target); year is the financial year's first year.
 Series = Sequence[tuple[int, int, float | None, float | None]]
@@ -249,3 +257,166 @@ def test_the_demo_reports_the_highest_number_of_children_looked_after(demo_path:
     assert looked_after[0].latest_period == "Q1 2017/18"
     assert looked_after[0].record == Record.HIGHEST_EVER.label
     assert all(row.rag_reason for row in rows)
+
+
+# ---------------------------------------------------------------- the SQL reduction
+
+
+def _random_figure(rng: random.Random, base: float, decimals: int) -> float:
+    # Near the indicator's own level, often equal or a rounding apart, so that
+    # records, ties and "no change" at the displayed precision all occur.
+    step = rng.choice((0.0, 0.0, 0.0, 0.004, -0.004, 0.05, -0.05, 1.0, -1.0, 3.0, -3.0))
+    return round(base + step, decimals + 1)
+
+
+def _generated_scorecard_database(workspace: Workspace, seed: int, indicators: int) -> None:
+    """Indicators of every kind, with gaps, value-less rows, year targets and retirements."""
+    rng = random.Random(seed)
+    themes = ["Start Well", "Live Well", "Age Well"]
+    with workspace.database.session() as session:
+        for position, theme in enumerate(themes):
+            session.add(Theme(name=theme, position=position))
+        session.flush()
+        for number in range(indicators):
+            decimals = rng.randint(0, 3)
+            base = rng.choice((0.0, 12.0, 55.0, -3.0, 1875.0))
+            indicator = Indicator(
+                ref=f"G{seed}-{number}",
+                name=f"Generated {number}",
+                theme=rng.choice(themes),
+                unit=rng.choice(list(Unit)),
+                polarity=rng.choice(list(Polarity)),
+                frequency=Frequency.QUARTERLY,
+                measure_type=MeasureType.QUARTER,
+                decimals=decimals,
+                tolerance=rng.choice((None, 0.0, 1.0, 5.0)),
+                tolerance_kind=rng.choice(list(ToleranceKind)),
+                retired=rng.random() < 0.1,
+            )
+            session.add(indicator)
+            session.flush()
+            assert indicator.id is not None
+            # Quarters 2014/15 to 2019/20 with gaps; some rows hold no value
+            # (a suppressed figure, a target set ahead), and every fifth
+            # indicator has no rows or only value-less ones.
+            periods = sorted(
+                (2014 + index // 4, index % 4 + 1)
+                for index in rng.sample(range(24), rng.randint(0, 14))
+            )
+            no_values = number % 5 == 0
+            for year, quarter in periods:
+                valued = not no_values and rng.random() < 0.8
+                session.add(
+                    IndicatorValue(
+                        indicator_id=indicator.id,
+                        year=year,
+                        quarter=quarter,
+                        value=_random_figure(rng, base, decimals) if valued else None,
+                        target=_random_figure(rng, base, decimals) if rng.random() < 0.3 else None,
+                        floor=_random_figure(rng, base, decimals) if rng.random() < 0.2 else None,
+                        commentary=rng.choice(("", "  ", "Explained.")),
+                        is_sample=rng.random() < 0.2,
+                    )
+                )
+            for year in range(2014, 2020):
+                if rng.random() < 0.5:
+                    session.add(
+                        IndicatorTarget(
+                            indicator_id=indicator.id,
+                            year=year,
+                            target=_random_figure(rng, base, decimals)
+                            if rng.random() < 0.8
+                            else None,
+                            floor=_random_figure(rng, base, decimals)
+                            if rng.random() < 0.3
+                            else None,
+                            tolerance=rng.choice((None, None, 0.5, 10.0)),
+                            tolerance_kind=rng.choice((None, *ToleranceKind)),
+                        )
+                    )
+
+
+def _scorecard_from_details(workspace: Workspace) -> list[IndicatorRow]:
+    """The scorecard as the whole series judges it in Python: each indicator's detail.
+
+    ``get_indicator_detail`` judges every period from all the indicator's
+    value rows, exactly as the scorecard did before SQLite reduced them.
+    """
+    with workspace.database.session() as session:
+        live = list(session.exec(select(Indicator.id).where(Indicator.retired == False)))  # noqa: E712
+    order = {
+        theme: position for position, theme in enumerate(list_theme_names(workspace=workspace))
+    }
+    rows: list[IndicatorRow] = []
+    for ident in live:
+        assert ident is not None
+        detail = get_indicator_detail(workspace=workspace, indicator_id=ident)
+        valued = [row for row in detail.values if row.value is not None]
+        no_values = IndicatorRow(
+            id=detail.id,
+            ref=detail.ref,
+            name=detail.name,
+            theme=detail.theme,
+            unit=detail.unit,
+            polarity=detail.polarity,
+            latest_period=None,
+            value=None,
+            value_text="",
+            target=None,
+            target_text="",
+            rag=Rag.NO_DATA,
+            rag_reason=NO_VALUES_REASON,
+            direction=Direction.NOT_JUDGED,
+            direction_last_year=Direction.NOT_JUDGED,
+            direction_text="",
+            record=None,
+            has_commentary=False,
+            is_sample=False,
+        )
+        if not valued:
+            rows.append(no_values)
+            continue
+        latest = max(valued, key=lambda row: row.period)
+        rows.append(
+            replace(
+                no_values,
+                latest_period=latest.period_label,
+                value=latest.value,
+                value_text=latest.value_text,
+                target=latest.effective_target,
+                target_text=latest.target_text,
+                rag=latest.rag,
+                rag_reason=latest.rag_reason,
+                direction=latest.direction,
+                direction_last_year=latest.direction_last_year,
+                direction_text=latest.direction_text,
+                record=latest.record,
+                has_commentary=bool(latest.commentary.strip()),
+                is_sample=latest.is_sample,
+            )
+        )
+    return sorted(rows, key=lambda row: (order[row.theme], natural_key(row.ref)))
+
+
+def test_the_scorecard_judges_as_the_whole_series_does(tmp_path: Path) -> None:
+    judged: list[IndicatorRow] = []
+    for seed in (1, 2, 3):
+        workspace = open_workspace(tmp_path / f"generated-{seed}.qpmr", create=True)
+        try:
+            _generated_scorecard_database(workspace, seed, indicators=150)
+
+            rows = list_indicator_rows(workspace=workspace)
+
+            assert rows == _scorecard_from_details(workspace)
+            assert len(rows) < 150  # some were retired
+        finally:
+            workspace.close()
+        judged.extend(rows)
+    # The generated data exercises everything the reduction must get right.
+    assert {row.rag for row in judged} == set(Rag)
+    assert {row.record for row in judged} == {None, *(record.label for record in Record)}
+    assert {row.direction for row in judged} == set(Direction)
+    assert {row.direction_last_year for row in judged} == set(Direction)
+    assert any("no figure for" in row.direction_text for row in judged)
+    assert any(row.has_commentary for row in judged)
+    assert any(row.is_sample for row in judged)

@@ -1,35 +1,18 @@
 """A widget that shows one indicator chart, drawn by ``charts.build_indicator_figure``.
 
-Contract:
-
-- ``ChartCanvas.set_data`` takes an ``IndicatorChartData`` (or None for no
-  chart). The figure is rebuilt at the widget's own size and pixel density
-  (the chart's margins are fixed in points and its titles wrap for the size
-  built, so it is rebuilt rather than stretched), rendered off screen with
-  matplotlib's Agg canvas into an image, and painted. Until a new image is
-  ready the previous one stays on screen (scaled while a resize settles),
-  so a change of data or size never flashes an empty widget.
-- Drawing waits for the widget to be painted (shown, or grabbed for a
-  screenshot): a paint that finds the image out of date schedules the render
-  on the event loop (at once after new
-  data, after ``RESIZE_DEBOUNCE_MS`` of quiet after a resize). So nothing is
-  drawn for a hidden tab, and the first chart is drawn only after the window
-  and its table are on screen.
-- matplotlib is imported on the first render, never when this module is
-  imported (it costs about 0.4 s with its Agg canvas); no Qt backend of
-  matplotlib is used at all. ``render_now`` renders at once (tests, print
-  previews); ``figure`` is the last figure built, ``chart_drawn`` is emitted
-  after every render.
+Contract: the shared ``FigureCanvas`` (``ui/figure_canvas.py``) for
+``IndicatorChartData`` — rebuilt at the widget's size after it is painted,
+matplotlib loaded on the first render, the previous image kept until the new
+one is ready. The accessible description is the chart's title and subtitle,
+read from the rendered figure (the chart itself is a picture).
 """
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QWidget
 
 from qpmr_desktop.charts.indicator_chart import (
     GID_SUBTITLE,
@@ -37,154 +20,34 @@ from qpmr_desktop.charts.indicator_chart import (
     IndicatorChartData,
     build_indicator_figure,
 )
+from qpmr_desktop.ui.figure_canvas import RESIZE_DEBOUNCE_MS, FigureCanvas
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["RESIZE_DEBOUNCE_MS", "ChartCanvas"]
 
-RESIZE_DEBOUNCE_MS = 150
-_BACKGROUND = QColor("white")
-_log = logging.getLogger(__name__)
 
-
-class ChartCanvas(QWidget):
-    """Paints the chart of ``set_data``'s data; see the module contract."""
-
-    chart_drawn = Signal()
+class ChartCanvas(FigureCanvas[IndicatorChartData]):
+    """Paints the indicator chart of ``set_data``'s data."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("indicator_chart")
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(240, 150)
-        # Painted whole each time: no background fill first, so no flash of grey.
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self._data: IndicatorChartData | None = None
-        self._image: QImage | None = None
-        self._image_key: tuple[IndicatorChartData, int, int, float] | None = None
-        self._figure: Figure | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._on_timer_timeout)
+        super().__init__(
+            parent, name="indicator_chart", minimum=QSize(240, 150), preferred=QSize(520, 240)
+        )
 
-    # ------------------------------------------------------------ our API
+    def build_figure(
+        self, data: IndicatorChartData, *, width_in: float, height_in: float
+    ) -> Figure:
+        return build_indicator_figure(data, width_in=width_in, height_in=height_in)
 
-    @property
-    def data(self) -> IndicatorChartData | None:
-        return self._data
+    def describe_figure(self, figure: Figure) -> str:
+        from matplotlib.text import Text  # noqa: PLC0415 - loaded already by the render
 
-    @property
-    def figure(self) -> Figure | None:
-        """The figure last rendered (None before the first or when there is no data)."""
-        return self._figure
-
-    @property
-    def is_current(self) -> bool:
-        """Whether the image on screen is of the current data at the current size."""
-        if self._data is None:
-            return self._image is None
-        return self._image_key == self._key()
-
-    def set_data(self, data: IndicatorChartData | None) -> None:
-        """Show ``data`` from now on (drawn at the next paint; see the module)."""
-        if data == self._data:
-            return
-        self._data = data
-        if data is None:
-            self._image = None
-            self._image_key = None
-            self._figure = None
-        self.update()
-
-    def render_now(self) -> None:
-        """Build and render the chart at once, whether or not the widget is shown."""
-        self._timer.stop()
-        self._render()
-
-    # ------------------------------------------------------------ Qt overrides
-
-    def sizeHint(self) -> QSize:
-        return QSize(520, 240)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(event.rect(), _BACKGROUND)
-        image = self._image
-        if image is not None:
-            if image.deviceIndependentSize().toSize() == self.size():
-                painter.drawImage(0, 0, image)
-            else:
-                # The old picture, stretched, until the new one is built at this size.
-                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-                painter.drawImage(QRect(0, 0, self.width(), self.height()), image)
-        painter.end()
-        if self._data is not None and not self.is_current and not self._timer.isActive():
-            same_data = self._image_key is not None and self._image_key[0] == self._data
-            self._timer.start(RESIZE_DEBOUNCE_MS if same_data else 0)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self._timer.isActive():
-            self._timer.start(RESIZE_DEBOUNCE_MS)  # still resizing: wait for it to settle
-
-    # ------------------------------------------------------------ slots
-
-    def _on_timer_timeout(self) -> None:
-        # Scheduled only by a paint, so the widget is on screen (or being grabbed).
-        self._render()
-
-    # ------------------------------------------------------------ internals
-
-    def _key(self) -> tuple[IndicatorChartData, int, int, float]:
-        assert self._data is not None
-        return (self._data, self.width(), self.height(), self.devicePixelRatioF())
-
-    def _render(self) -> None:
-        data = self._data
-        if data is None:
-            return
-        key = self._key()
-        _, width, height, ratio = key
-        dpi = float(self.logicalDpiX() or 96)
-        self._figure, self._image = _render_chart(data, width, height, dpi, ratio)
-        self._image_key = key
-        self.setAccessibleDescription(_describe(self._figure))
-        self.update()
-        self.chart_drawn.emit()
-
-
-def _render_chart(
-    data: IndicatorChartData, width: int, height: int, dpi: float, ratio: float
-) -> tuple[Figure, QImage]:
-    """The figure for ``data`` at ``width`` × ``height`` logical pixels, and its image."""
-    # Imported here: matplotlib costs start-up time, and no chart is needed to start.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-
-    width, height = max(width, 1), max(height, 1)
-    figure = build_indicator_figure(data, width_in=width / dpi, height_in=height / dpi)
-    figure.set_dpi(dpi * ratio)
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()  # type: ignore[no-untyped-call]  # matplotlib leaves it untyped
-    physical_width, physical_height = canvas.get_width_height(physical=True)
-    image = QImage(
-        bytes(canvas.buffer_rgba()),  # type: ignore[no-untyped-call]
-        physical_width,
-        physical_height,
-        QImage.Format.Format_RGBA8888,
-    ).copy()  # the bytes belong to the canvas; the image must own its own
-    image.setDevicePixelRatio(ratio)
-    return figure, image
-
-
-def _describe(figure: Figure) -> str:
-    """The chart's title and subtitle, for screen readers (the chart itself is a picture)."""
-    from matplotlib.text import Text  # noqa: PLC0415 - loaded already by the render
-
-    wanted = (GID_TITLE, GID_SUBTITLE)
-    found = {
-        artist.get_gid(): " ".join(artist.get_text().split())
-        for artist in figure.findobj(Text)
-        if isinstance(artist, Text) and artist.get_gid() in wanted
-    }
-    return " — ".join(found[gid] for gid in wanted if found.get(gid))
+        wanted = (GID_TITLE, GID_SUBTITLE)
+        found = {
+            artist.get_gid(): " ".join(artist.get_text().split())
+            for artist in figure.findobj(Text)
+            if isinstance(artist, Text) and artist.get_gid() in wanted
+        }
+        return " — ".join(found[gid] for gid in wanted if found.get(gid))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from qpmr_desktop.domain.actions import ActionRag
 from qpmr_desktop.domain.minutes import MinutesStatus
 from qpmr_desktop.domain.performance import Rag
+from qpmr_desktop.ui.roles import ItemRole
 
 # Dark enough to read as text on white and to stay apart in greyscale; the
 # shapes (● ◆ ▲ ■ ○) do the rest.
@@ -63,8 +64,9 @@ _CHIP_CACHE_SIZE = 512
 # The pill's outline is centred on its edge, so half of it lies outside: the
 # pixmap has this margin all round, and is drawn that much up and to the left.
 _CHIP_MARGIN = 1
-# (text, chip colour, text colour, font, cell width, cell height, device pixel ratio)
-_ChipKey = tuple[str, int, int, str, int, int, float]
+# (text, chip colour, cell width, cell height, device pixel ratio); the font and
+# text colour are the delegate's current ones (see ChipDelegate._chip).
+_ChipKey = tuple[str, int, int, int, float]
 
 
 def rag_text(rag: Rag) -> str:
@@ -158,14 +160,17 @@ def draw_item_background(option: QStyleOptionViewItem, painter: QPainter) -> Non
 class ChipDelegate(QStyledItemDelegate):
     """Draws "▲ Red"-style display text as a pill: coloured shape, plain word.
 
-    Reads only ``DisplayRole`` and ``ForegroundRole`` through the index, so it
-    works on any model (and through any proxy) that follows the chip contract.
+    Reads ``ItemRole.CHIP`` through the index, or else ``DisplayRole`` and
+    ``ForegroundRole``, so it works on any model (and through any proxy) that
+    follows the chip contract.
     Each distinct chip is drawn once and its pixmap reused (see the module).
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._chips: dict[_ChipKey, QPixmap | None] = {}
+        self._font = QFont()
+        self._text_colour = QColor()
 
     def paint(
         self,
@@ -173,43 +178,45 @@ class ChipDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)  # reads the display text into opt.text
-        text = opt.text
-        colour = index.data(Qt.ItemDataRole.ForegroundRole)
-        if not text or not isinstance(colour, QColor):
+        # Called for every visible chip cell at every repaint: one ask of the
+        # model (``ItemRole.CHIP``) where possible, and no copy of the option.
+        chip_data = index.data(ItemRole.CHIP)
+        if isinstance(chip_data, tuple):
+            text, colour = chip_data
+        else:  # a model that follows the chip contract without the role
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        if not text or not isinstance(text, str) or not isinstance(colour, QColor):
             super().paint(painter, option, index)
             return
-        chip = self._chip(text, colour, opt, painter.device().devicePixelRatioF())
-        # The style's background, selection and focus, without the text (as
-        # draw_item_background, on the copy already made).
-        opt.text = ""
-        widget = opt.widget
+        chip = self._chip(text, colour, option, painter.device().devicePixelRatioF())
+        # The option as the view gave it, not yet filled from the index, has
+        # no text: the style draws the background, selection and focus alone.
+        widget = option.widget
         style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
         if chip is not None:
-            left = opt.rect.left() + 4 - _CHIP_MARGIN
-            painter.drawPixmap(left, opt.rect.top() + 1 - _CHIP_MARGIN, chip)
+            rect = option.rect
+            painter.drawPixmap(rect.left() + 4 - _CHIP_MARGIN, rect.top() + 1 - _CHIP_MARGIN, chip)
 
     def _chip(
-        self, text: str, colour: QColor, opt: QStyleOptionViewItem, ratio: float
+        self, text: str, colour: QColor, option: QStyleOptionViewItem, ratio: float
     ) -> QPixmap | None:
-        """The chip for ``text`` in a cell of ``opt.rect``'s size, drawn if not drawn before."""
-        text_colour = opt.palette.color(QPalette.ColorRole.Text)
-        cell = opt.rect
-        key = (
-            text,
-            colour.rgba(),
-            text_colour.rgba(),
-            opt.font.key(),
-            cell.width(),
-            cell.height(),
-            ratio,
-        )
+        """The chip for ``text`` in a cell of ``option.rect``'s size, drawn if not drawn before."""
+        font = option.font
+        text_colour = option.palette.color(QPalette.ColorRole.Text)
+        if font != self._font or text_colour != self._text_colour:
+            # Chips are drawn in the view's font and text colour: another font
+            # or palette starts the cache again.
+            self._chips.clear()
+            self._font = QFont(font)
+            self._text_colour = QColor(text_colour)
+        cell = option.rect
+        key = (text, colour.rgba(), cell.width(), cell.height(), ratio)
         if key in self._chips:
             return self._chips[key]
         symbol, _, word = text.partition(" ")
-        width = min(chip_width(QFontMetrics(opt.font), symbol, word), cell.width() - 8)
+        width = min(chip_width(QFontMetrics(font), symbol, word), cell.width() - 8)
         height = cell.height() - 2
         pixmap = None
         if width > 0 and height > 0:  # else no room for a chip at all
@@ -222,7 +229,7 @@ class ChipDelegate(QStyledItemDelegate):
                 draw_chip(
                     chip_painter,
                     rect=QRectF(_CHIP_MARGIN, _CHIP_MARGIN, width, height),
-                    font=opt.font,
+                    font=font,
                     colour=colour,
                     symbol=symbol,
                     word=word,

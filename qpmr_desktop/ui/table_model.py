@@ -88,8 +88,12 @@ class Column(Generic[RowT]):
         }
         if self.tooltip is not None:
             roles[int(Qt.ItemDataRole.ToolTipRole)] = self.tooltip
-        if self.foreground is not None:
-            roles[int(Qt.ItemDataRole.ForegroundRole)] = self.foreground
+        foreground = self.foreground
+        if foreground is not None:
+            roles[int(Qt.ItemDataRole.ForegroundRole)] = foreground
+            display = self.display
+            # What ChipDelegate paints a chip from, in one ask (see ui.roles).
+            roles[int(ItemRole.CHIP)] = lambda row: (display(row), foreground(row))
         if self.font is not None:
             roles[int(Qt.ItemDataRole.FontRole)] = self.font
         object.__setattr__(self, "roles", roles)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTableView, QTreeView
 from pytestqt.qtbot import QtBot
 
@@ -22,6 +23,7 @@ from qpmr_desktop.ui.chips import (
 from qpmr_desktop.ui.indicator_model import IndicatorTableModel
 from qpmr_desktop.ui.minutes_delegate import MinutesTreeDelegate
 from qpmr_desktop.ui.minutes_model import MinutesTreeModel
+from qpmr_desktop.ui.roles import ItemRole
 from tests.gui.conftest import SEED_MEETING, FakeMinutesSource
 
 
@@ -63,6 +65,45 @@ def test_the_chip_delegate_draws_the_rag_colour(
     view.setColumnWidth(rag_column, 120)
     image = view.grab().toImage()
     assert QColor(RAG_COLOURS[Rag.RED]).rgb() in colours_in(image)
+
+
+def test_a_chip_cell_gives_its_text_and_colour_in_one_role(
+    indicator_rows: list[IndicatorRow],
+) -> None:
+    model = IndicatorTableModel()
+    model.set_rows(indicator_rows[:1])
+    rag = model.index(0, model.column_of("rag"))
+    text, colour = rag.data(ItemRole.CHIP)
+    assert text == rag.data() == rag_text(Rag.RED)
+    assert colour == QColor(RAG_COLOURS[Rag.RED])
+    # Columns without a chip colour have no chip.
+    assert model.index(0, model.column_of("ref")).data(ItemRole.CHIP) is None
+
+
+def test_the_chip_delegate_draws_from_a_model_without_the_chip_role(qtbot: QtBot) -> None:
+    model = QStandardItemModel(1, 1)
+    item = QStandardItem(rag_text(Rag.AMBER))
+    item.setData(QColor(RAG_COLOURS[Rag.AMBER]), Qt.ItemDataRole.ForegroundRole)
+    model.setItem(0, 0, item)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegateForColumn(0, ChipDelegate(view))
+    view.resize(300, 80)
+    view.setColumnWidth(0, 120)
+    colours = [QColor.fromRgb(rgb) for rgb in colours_in(view.grab().toImage())]
+    # The pill's fill, the chip colour faintly over white, is drawn only by
+    # the chip, never by plain text in the chip colour.
+    amber = QColor(RAG_COLOURS[Rag.AMBER])
+    fill = [255 + (channel - 255) * 28 / 255 for channel in _rgb(amber)]
+    assert any(
+        all(abs(got - want) <= 3 for got, want in zip(_rgb(colour), fill, strict=True))
+        for colour in colours
+    )
+
+
+def _rgb(colour: QColor) -> tuple[int, int, int]:
+    return colour.red(), colour.green(), colour.blue()
 
 
 def test_the_tree_draws_the_lifecycle_badge(

@@ -155,6 +155,7 @@ from qpmr_desktop.services.minutes import (
     format_meeting_date,
     previous_meeting_id,
     read_only_message,
+    roman_numeral,
 )
 from qpmr_desktop.services.read_models import (
     ChangeKind,
@@ -221,6 +222,7 @@ __all__ = [
     "move_resolution",
     "move_resolution_part",
     "move_section",
+    "numbered_part_labels",
     "register_inverse",
     "remove_attendance",
     "remove_document",
@@ -2654,6 +2656,54 @@ def delete_resolution_part(
         row_id=part_id,
         expected_version=expected_version,
     )
+
+
+def numbered_part_labels(labels: Sequence[str], count: int) -> list[str] | None:
+    """``count`` part labels numbered in the style ``labels`` follow, or None if they follow none.
+
+    Parts numbered "(1)", "(2)" …, "(i)", "(ii)" …, "(a)", "(b)" … (also "1.",
+    "1)", "a)", capitals) stay numbered in sequence when a part is added,
+    removed or moved: the editor relabels them with these labels, each a
+    ``update_resolution_part`` (so each is undone like any edit). Labels that
+    do not number their parts from the first in sequence (none at all, all
+    empty — shown "(i)", "(ii)" … by position — or typed freely) give None:
+    they are the clerk's and stay as typed. "(i)" alone is taken as Roman.
+    """
+    if not labels or count < 0:
+        return None
+    stripped = [label.strip() for label in labels]
+    for style in _PART_STYLES:
+        if stripped == [style(number) for number in range(1, len(stripped) + 1)]:
+            return [style(number) for number in range(1, count + 1)]
+    return None
+
+
+def _letters(number: int) -> str:
+    """1 → "a", 26 → "z", 27 → "aa": the letters of lettered parts."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters
+
+
+def _part_style(counter: Callable[[int], str], opening: str, closing: str) -> Callable[[int], str]:
+    return lambda number: f"{opening}{counter(number)}{closing}"
+
+
+_PART_COUNTERS: Final[tuple[Callable[[int], str], ...]] = (
+    str,
+    roman_numeral,
+    _letters,
+    lambda number: roman_numeral(number).upper(),
+    lambda number: _letters(number).upper(),
+)
+#: Tried in order: Roman before letters, so "(i)" alone is Roman.
+_PART_STYLES: Final = tuple(
+    _part_style(counter, opening, closing)
+    for opening, closing in (("(", ")"), ("", "."), ("", ")"))
+    for counter in _PART_COUNTERS
+)
 
 
 # ------------------------------------------------------------------ undo

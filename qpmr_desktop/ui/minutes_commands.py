@@ -61,15 +61,20 @@ from qpmr_desktop.services.workspace import Workspace
 
 __all__ = [
     "AddResolutionCommand",
+    "AddResolutionPartCommand",
     "CirculateMinutesCommand",
     "DeletePointCommand",
     "DeleteResolutionCommand",
+    "DeleteResolutionPartCommand",
     "DeleteSectionCommand",
     "InsertPointCommand",
     "InsertSectionCommand",
     "MergePointsCommand",
     "MinutesEditor",
     "MovePointCommand",
+    "MoveResolutionCommand",
+    "MoveResolutionPartCommand",
+    "MoveSectionCommand",
     "RenameSectionCommand",
     "ReturnToDraftCommand",
     "SetPointKindCommand",
@@ -419,28 +424,56 @@ class MergePointsCommand(_MinutesCommand):
 
 
 class MovePointCommand(_MinutesCommand):
-    """Move a point one place up (``step`` -1) or down (+1), across sections as the service does."""
+    """Move a point: one place up (``step`` -1) or down (+1), across sections as the service
+    does (Alt+Up / Alt+Down); or, given ``position``, to that index of ``section_id`` (its own
+    section when None) as drag and drop does. ``position`` counts the section's points
+    without the one moved, as ``move_point`` does."""
 
     def __init__(
-        self, editor: MinutesEditor, *, point_id: PointId, expected_version: int, step: int
+        self,
+        editor: MinutesEditor,
+        *,
+        point_id: PointId,
+        expected_version: int,
+        step: int = 0,
+        position: int | None = None,
+        section_id: SectionId | None = None,
     ) -> None:
-        super().__init__(editor, "Move Point Up" if step < 0 else "Move Point Down")
+        if (position is None) == (step == 0):
+            raise ValueError("Move a point by a step or to a position, not both or neither.")
+        if position is not None:
+            text = "Move Point"
+        else:
+            text = "Move Point Up" if step < 0 else "Move Point Down"
+        super().__init__(editor, text)
         self.point_id = point_id
         self._expected_version = expected_version
         self.step = step
+        self.position = position
+        self.section_id = section_id
 
     def _first_redo(self) -> MinutesChange:
         from qpmr_desktop.services.minutes_editing import (  # noqa: PLC0415
+            move_point,
             move_point_down,
             move_point_up,
         )
 
+        expected_version = self._editor.version(
+            RowRef("minute_point", self.point_id), self._expected_version
+        )
+        if self.position is not None:
+            return self._editor.call(
+                move_point,
+                point_id=self.point_id,
+                expected_version=expected_version,
+                position=self.position,
+                section_id=self.section_id,
+            )
         return self._editor.call(
             move_point_up if self.step < 0 else move_point_down,
             point_id=self.point_id,
-            expected_version=self._editor.version(
-                RowRef("minute_point", self.point_id), self._expected_version
-            ),
+            expected_version=expected_version,
         )
 
 
@@ -530,6 +563,30 @@ class RenameSectionCommand(_MinutesCommand):
         if not (isinstance(other, RenameSectionCommand) and other.section_id == self.section_id):
             return False
         return self._absorb(other)
+
+
+class MoveSectionCommand(_MinutesCommand):
+    """Move a section, with its points, to ``position`` among the item's sections."""
+
+    def __init__(
+        self, editor: MinutesEditor, *, section_id: SectionId, expected_version: int, position: int
+    ) -> None:
+        super().__init__(editor, "Move Section")
+        self.section_id = section_id
+        self._expected_version = expected_version
+        self.position = position
+
+    def _first_redo(self) -> MinutesChange:
+        from qpmr_desktop.services.minutes_editing import move_section  # noqa: PLC0415
+
+        return self._editor.call(
+            move_section,
+            section_id=self.section_id,
+            expected_version=self._editor.version(
+                RowRef("minute_section", self.section_id), self._expected_version
+            ),
+            position=self.position,
+        )
 
 
 class DeleteSectionCommand(_MinutesCommand):
@@ -693,6 +750,121 @@ class DeleteResolutionCommand(_MinutesCommand):
         )
 
 
+class MoveResolutionCommand(_MinutesCommand):
+    """Move a resolution to ``position``; its number (i), (ii) … follows its new place."""
+
+    def __init__(
+        self,
+        editor: MinutesEditor,
+        *,
+        resolution_id: ResolutionId,
+        expected_version: int,
+        position: int,
+    ) -> None:
+        super().__init__(editor, "Move Resolution")
+        self.resolution_id = resolution_id
+        self._expected_version = expected_version
+        self.position = position
+
+    def _first_redo(self) -> MinutesChange:
+        from qpmr_desktop.services.minutes_editing import move_resolution  # noqa: PLC0415
+
+        return self._editor.call(
+            move_resolution,
+            resolution_id=self.resolution_id,
+            expected_version=self._editor.version(
+                RowRef("resolution", self.resolution_id), self._expected_version
+            ),
+            position=self.position,
+        )
+
+
+class AddResolutionPartCommand(_MinutesCommand):
+    """A new part of a resolution at ``position`` (None: the end); undo deletes it."""
+
+    def __init__(
+        self,
+        editor: MinutesEditor,
+        *,
+        resolution_id: ResolutionId,
+        text: str = "",
+        label: str = "",
+        position: int | None = None,
+    ) -> None:
+        super().__init__(editor, "Add Resolution Part")
+        self.resolution_id = resolution_id
+        self._text = text
+        self._label = label
+        self.position = position
+
+    @property
+    def part_id(self) -> ResolutionPartId | None:
+        """The new part's id once added, else None."""
+        return None if self._change is None else ResolutionPartId(self._change.row.id)
+
+    def _first_redo(self) -> MinutesChange:
+        from qpmr_desktop.services.minutes_editing import add_resolution_part  # noqa: PLC0415
+
+        return self._editor.call(
+            add_resolution_part,
+            resolution_id=self.resolution_id,
+            text=self._text,
+            label=self._label,
+            position=self.position,
+        )
+
+
+class MoveResolutionPartCommand(_MinutesCommand):
+    """Move a part to ``position`` within its resolution."""
+
+    def __init__(
+        self,
+        editor: MinutesEditor,
+        *,
+        part_id: ResolutionPartId,
+        expected_version: int,
+        position: int,
+    ) -> None:
+        super().__init__(editor, "Move Resolution Part")
+        self.part_id = part_id
+        self._expected_version = expected_version
+        self.position = position
+
+    def _first_redo(self) -> MinutesChange:
+        from qpmr_desktop.services.minutes_editing import move_resolution_part  # noqa: PLC0415
+
+        return self._editor.call(
+            move_resolution_part,
+            part_id=self.part_id,
+            expected_version=self._editor.version(
+                RowRef("resolution_part", self.part_id), self._expected_version
+            ),
+            position=self.position,
+        )
+
+
+class DeleteResolutionPartCommand(_MinutesCommand):
+    """Delete a part of a resolution; undo puts it back with its id, label and text."""
+
+    def __init__(
+        self, editor: MinutesEditor, *, part_id: ResolutionPartId, expected_version: int
+    ) -> None:
+        super().__init__(editor, "Delete Resolution Part")
+        self.part_id = part_id
+        self._expected_version = expected_version
+
+    def _first_redo(self) -> MinutesChange:
+        from qpmr_desktop.services.minutes_editing import delete_resolution_part  # noqa: PLC0415
+
+        return self._editor.call(
+            delete_resolution_part,
+            part_id=self.part_id,
+            expected_version=self._editor.version(
+                RowRef("resolution_part", self.part_id), self._expected_version
+            ),
+        )
+
+
 class UpdateResolutionPartCommand(_MinutesCommand):
     """A resolution part's ``label`` or ``text``; consecutive edits of one part merge."""
 
@@ -704,7 +876,10 @@ class UpdateResolutionPartCommand(_MinutesCommand):
         expected_version: int,
         changes: Mapping[str, object],
     ) -> None:
-        super().__init__(editor, "Edit Resolution Part")
+        super().__init__(
+            editor,
+            "Relabel Resolution Part" if set(changes) == {"label"} else "Edit Resolution Part",
+        )
         self.part_id = part_id
         self._expected_version = expected_version
         self._changes = dict(changes)

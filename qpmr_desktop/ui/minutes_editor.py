@@ -19,6 +19,21 @@ Contract of ``MinutesItemEditor``:
   about its item (structure, lifecycle) re-reads the item and restores focus.
 - Approved minutes are shown read-only (greyed, badge "APPROVED") unless the
   ``MinutesEditor`` is recording an amendment.
+- Moving. A point, a section (with its points), a resolution and a part each
+  have a drag handle (``DragHandle``); a drag carries ``BLOCK_MIME`` (the
+  item, the row), and dropping it where the blue line (the drop indicator)
+  shows is one move command: points within and across sections, sections,
+  resolutions among the item's, parts within their resolution. Alt+Up /
+  Alt+Down in a point, heading, resolution or part moves it one place. The
+  editor takes block drops through an event filter on every widget that
+  accepts drops (the text editors keep their own text drops), so a drop over
+  a point's text lands between points like one over the gaps.
+- Resolutions: several are numbered (i), (ii) … beside their label, as the
+  service numbers them. Parts can be added ("Add Part"), deleted, relabelled
+  and moved; parts numbered in sequence ("(1)", "(2)" … — see
+  ``minutes_editing.numbered_part_labels``) are renumbered in the same undo
+  step when one is added, deleted or moved; empty labels show the number
+  (i), (ii) … printing gives them.
 """
 
 from __future__ import annotations
@@ -27,9 +42,20 @@ import dataclasses
 from collections.abc import Callable
 from typing import Final
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDrag,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -52,16 +78,22 @@ from qpmr_desktop.services.read_models import (
     EditableResolution,
     MinutesArea,
     MinutesChange,
+    RowRef,
 )
 from qpmr_desktop.ui.minutes_commands import (
     AddResolutionCommand,
+    AddResolutionPartCommand,
     DeletePointCommand,
     DeleteResolutionCommand,
+    DeleteResolutionPartCommand,
     InsertPointCommand,
     InsertSectionCommand,
     MergePointsCommand,
     MinutesEditor,
     MovePointCommand,
+    MoveResolutionCommand,
+    MoveResolutionPartCommand,
+    MoveSectionCommand,
     RenameSectionCommand,
     SetPointKindCommand,
     SetPointTextCommand,
@@ -70,11 +102,23 @@ from qpmr_desktop.ui.minutes_commands import (
     SplitPointCommand,
     UpdateResolutionPartCommand,
 )
-from qpmr_desktop.ui.point_edit import KIND_SHORTCUTS, PointEdit
+from qpmr_desktop.ui.point_edit import BLOCK_MIME, KIND_SHORTCUTS, PointEdit
 from qpmr_desktop.ui.settings import Preferences, standard_phrases
 from qpmr_desktop.ui.spell_highlighter import SpellCheckerAdapter
 
-__all__ = ["KindBadge", "MinutesItemEditor", "status_badge_style"]
+__all__ = ["DragHandle", "KindBadge", "MinutesItemEditor", "status_badge_style"]
+
+_POINT: Final = "minute_point"
+_SECTION: Final = "minute_section"
+_RESOLUTION: Final = "resolution"
+_PART: Final = "resolution_part"
+_DRAG_EVENTS: Final = frozenset(
+    {QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop, QEvent.Type.DragLeave}
+)
+#: How near the top or bottom of the view a drag scrolls it, and by how much each move.
+_AUTOSCROLL_MARGIN: Final = 28
+_AUTOSCROLL_STEP: Final = 18
+_DRAG_PIXMAP_WIDTH: Final = 480
 
 _BADGE_COLOURS: Final = {
     PointKind.PRESENTED: "#dbe9f6",
@@ -128,6 +172,72 @@ class KindBadge(QToolButton):
         )
 
 
+class DragHandle(QWidget):
+    """Six dots to drag a block by; pressing and moving past the drag distance emits
+    ``drag_wanted`` (the editor starts the drag, so what a drag carries is made in one place)."""
+
+    drag_wanted = Signal()
+
+    def __init__(self, tooltip: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("minutes_drag_handle")
+        self.setFixedSize(12, 22)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.setToolTip(tooltip)
+        self._pressed_at: QPoint | None = None
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#8c8c8c"))
+        for x in (3.5, 8.5):
+            for y in (6.0, 11.0, 16.0):
+                painter.drawEllipse(QPointF(x, y), 1.6, 1.6)
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._pressed_at = event.position().toPoint()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pressed_at is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            moved = (event.position().toPoint() - self._pressed_at).manhattanLength()
+            if moved >= QApplication.startDragDistance():
+                self._pressed_at = None
+                self.setCursor(Qt.CursorShape.OpenHandCursor)
+                self.drag_wanted.emit()
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._pressed_at = None
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        super().mouseReleaseEvent(event)
+
+
+class _HeadingEdit(QLineEdit):
+    """A section heading; Alt+Up / Alt+Down move the section (``move_wanted``)."""
+
+    move_wanted = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if modifiers == Qt.KeyboardModifier.AltModifier and event.key() in (
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+        ):
+            if not self.isReadOnly():
+                self.move_wanted.emit(-1 if event.key() == Qt.Key.Key_Up else 1)
+            return
+        super().keyPressEvent(event)
+
+
 @dataclasses.dataclass(eq=False)
 class _PointRow:
     point_id: PointId
@@ -137,6 +247,7 @@ class _PointRow:
     kind: PointKind
     badge: KindBadge
     edit: PointEdit
+    line: QWidget
 
 
 @dataclasses.dataclass(eq=False)
@@ -146,6 +257,7 @@ class _SectionRow:
     saved_heading: str
     heading: QLineEdit
     point_ids: list[PointId]
+    head: QWidget
 
 
 @dataclasses.dataclass(eq=False)
@@ -156,14 +268,34 @@ class _ResolutionRow:
     saved_text: str
     label: QLineEdit
     edit: PointEdit
+    box: QWidget
+    number: QLabel
+    part_ids: list[ResolutionPartId]
 
 
 @dataclasses.dataclass(eq=False)
 class _PartRow:
     part_id: ResolutionPartId
+    resolution_id: ResolutionId
     version: int
+    saved_label: str
     saved_text: str
+    label: QLineEdit
     edit: PointEdit
+    line: QWidget
+
+
+@dataclasses.dataclass(frozen=True)
+class _DropSlot:
+    """Where a dragged block would go: index ``index`` of ``parent_id`` (counting the block
+    itself where it is now), drawn as a line at ``y`` from ``left`` to ``right`` (content
+    coordinates)."""
+
+    parent_id: int
+    index: int
+    y: int
+    left: int
+    right: int
 
 
 class MinutesItemEditor(QScrollArea):
@@ -203,6 +335,15 @@ class MinutesItemEditor(QScrollArea):
         self._layout.setContentsMargins(12, 10, 12, 10)
         self._layout.setSpacing(4)
         self.setWidget(self._content)
+        self._content.setAcceptDrops(True)
+        self._content.installEventFilter(self)
+        #: The blue line showing where a dragged block would land; outside the layout.
+        self.drop_indicator = QFrame(self._content)
+        self.drop_indicator.setObjectName("minutes_drop_indicator")
+        self.drop_indicator.setStyleSheet(
+            "#minutes_drop_indicator { background: #1f6fd1; border-radius: 1px; }"
+        )
+        self.drop_indicator.hide()
         self.status_badge = QLabel(self)
         self.status_badge.setObjectName("minutes_editor_status")
         editor.change_applied.connect(self._on_editor_change_applied)
@@ -273,6 +414,60 @@ class MinutesItemEditor(QScrollArea):
         row = self._resolutions.get(resolution_id)
         return None if row is None else row.edit
 
+    def resolution_ids(self) -> list[ResolutionId]:
+        """The resolutions shown, in order."""
+        return list(self._resolutions)
+
+    def resolution_number(self, resolution_id: ResolutionId) -> str:
+        """The number shown beside a resolution's label ("(ii)"); "" when it is the only one."""
+        row = self._resolutions.get(resolution_id)
+        return "" if row is None else row.number.text()
+
+    def part_ids(self, resolution_id: ResolutionId) -> list[ResolutionPartId]:
+        row = self._resolutions.get(resolution_id)
+        return [] if row is None else list(row.part_ids)
+
+    def part_edit(self, part_id: ResolutionPartId) -> PointEdit | None:
+        row = self._parts.get(part_id)
+        return None if row is None else row.edit
+
+    def part_label_edit(self, part_id: ResolutionPartId) -> QLineEdit | None:
+        row = self._parts.get(part_id)
+        return None if row is None else row.label
+
+    def block_widget(self, row: RowRef) -> QWidget | None:
+        """The widget a block is drawn in (a point's line, a heading, a resolution box, a part's
+        line), for finding where to drop; None when not shown."""
+        if row.table == _POINT and PointId(row.id) in self._points:
+            return self._points[PointId(row.id)].line
+        if row.table == _SECTION:
+            section = self._section_row(SectionId(row.id))
+            return None if section is None else section.head
+        if row.table == _RESOLUTION and ResolutionId(row.id) in self._resolutions:
+            return self._resolutions[ResolutionId(row.id)].box
+        if row.table == _PART and ResolutionPartId(row.id) in self._parts:
+            return self._parts[ResolutionPartId(row.id)].line
+        return None
+
+    def block_mime_data(self, row: RowRef) -> QMimeData:
+        """What dragging ``row`` by its handle carries: this item and the row."""
+        data = QMimeData()
+        item = 0 if self._item is None else int(self._item.id)
+        data.setData(BLOCK_MIME, QByteArray(f"{item}:{row.table}:{row.id}".encode()))
+        return data
+
+    def drop_block(self, row: RowRef, y: int) -> bool:
+        """Move ``row`` to the place nearest ``y`` (content coordinates), as dropping it there
+        does: one undoable command. False when that place is where it already is."""
+        slot = self._drop_slot(row, y)
+        if slot is None or self.read_only:
+            return False
+        position = self._drop_position(row, slot)
+        if position is None:
+            return False
+        self._move_block(row, slot.parent_id, position)
+        return True
+
     def focus_point(self, point_id: PointId, offset: int = 0) -> bool:
         """Put the cursor in ``point_id`` at ``offset`` (-1: the end); False when not shown."""
         row = self._points.get(point_id)
@@ -293,6 +488,7 @@ class MinutesItemEditor(QScrollArea):
             self._commit_resolution(resolution_id)
         for part_id in list(self._parts):
             self._commit_part(part_id)
+            self._commit_part_label(part_id)
         for section in list(self._sections):
             self._commit_heading(section)
 
@@ -313,14 +509,7 @@ class MinutesItemEditor(QScrollArea):
     # ------------------------------------------------------------ building
 
     def _rebuild(self) -> None:
-        for row in self._points.values():
-            row.edit.blockSignals(True)  # a widget going away must not commit again
-        for resolution in self._resolutions.values():
-            resolution.edit.blockSignals(True)
-        for part in self._parts.values():
-            part.edit.blockSignals(True)
-        for shown in self._sections:
-            shown.heading.blockSignals(True)
+        self._silence_rows()
         while self._layout.count():
             child = self._layout.takeAt(0)
             widget = child.widget() if child is not None else None
@@ -331,6 +520,7 @@ class MinutesItemEditor(QScrollArea):
         self._sections.clear()
         self._resolutions.clear()
         self._parts.clear()
+        self.drop_indicator.hide()
         if self._item is None:
             self._focus_target = None
             return
@@ -345,9 +535,27 @@ class MinutesItemEditor(QScrollArea):
         self._content.setStyleSheet(
             "#minutes_editor_content { background: #f3f3f3; }" if read_only else ""
         )
+        # A block dropped over a text editor or a heading still moves the block: those
+        # widgets accept drops (of text), so Qt hands the drop to them, not to the content.
+        for widget in self._content.findChildren(QWidget):
+            if widget.acceptDrops():
+                widget.installEventFilter(self)
         target, self._focus_target = self._focus_target, None
         if target is not None:
             self.focus_point(*target)
+
+    def _silence_rows(self) -> None:
+        """Block the signals of the widgets about to go: a widget going away must not commit."""
+        for row in self._points.values():
+            row.edit.blockSignals(True)
+        for resolution in self._resolutions.values():
+            resolution.edit.blockSignals(True)
+            resolution.label.blockSignals(True)
+        for part in self._parts.values():
+            part.edit.blockSignals(True)
+            part.label.blockSignals(True)
+        for shown in self._sections:
+            shown.heading.blockSignals(True)
 
     def _build_header(self, item: EditableItem) -> None:
         header = QWidget(self._content)
@@ -386,7 +594,15 @@ class MinutesItemEditor(QScrollArea):
         points: tuple[EditablePoint, ...],
     ) -> None:
         read_only = self.read_only
-        heading_edit = QLineEdit(heading or "", self._content)
+        head = QWidget(self._content)
+        head_layout = QHBoxLayout(head)
+        head_layout.setContentsMargins(0, 4, 0, 0)
+        head_layout.setSpacing(4)
+        handle = DragHandle(
+            "Drag to move this section with its points (or Alt+Up / Alt+Down)", head
+        )
+        handle.setVisible(not read_only)
+        heading_edit = _HeadingEdit(heading or "", head)
         heading_edit.setObjectName("minutes_section_heading")
         heading_edit.setPlaceholderText("(no heading)")
         heading_edit.setReadOnly(read_only)
@@ -395,10 +611,15 @@ class MinutesItemEditor(QScrollArea):
             "QLineEdit { font-weight: 600; border-bottom: 1px solid #b0b0b0;"
             " background: transparent; padding: 4px 0 2px 0; }"
         )
-        section = _SectionRow(section_id, version, heading or "", heading_edit, [])
+        head_layout.addWidget(handle, 0, Qt.AlignmentFlag.AlignBottom)
+        head_layout.addWidget(heading_edit, 1)
+        section = _SectionRow(section_id, version, heading or "", heading_edit, [], head)
         heading_edit.editingFinished.connect(lambda s=section: self._commit_heading(s))
+        heading_edit.move_wanted.connect(lambda step, s=section: self._step_section(s, step))
+        ref = RowRef(_SECTION, section_id)
+        handle.drag_wanted.connect(lambda r=ref, h=handle: self._start_drag(r, h))
         self._sections.append(section)
-        self._layout.addWidget(heading_edit)
+        self._layout.addWidget(head)
         for point in points:
             self._build_point(section, point)
 
@@ -407,7 +628,9 @@ class MinutesItemEditor(QScrollArea):
         line = QWidget(self._content)
         layout = QHBoxLayout(line)
         layout.setContentsMargins(0, 1, 0, 1)
-        layout.setSpacing(6)
+        layout.setSpacing(4)
+        handle = DragHandle("Drag to move this point (or Alt+Up / Alt+Down)", line)
+        handle.setVisible(not read_only)
         badge = KindBadge(point.kind, line)
         badge.setEnabled(not read_only)
         edit = PointEdit(line, speller=self._speller)
@@ -415,11 +638,14 @@ class MinutesItemEditor(QScrollArea):
         edit.setPlainText(point.text)
         edit.setReadOnly(read_only)
         edit.set_phrases(standard_phrases(self._preferences, point.kind.value))
+        layout.addWidget(handle, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(edit, 1)
         row = _PointRow(
-            point.id, section.section_id, point.version, point.text, point.kind, badge, edit
+            point.id, section.section_id, point.version, point.text, point.kind, badge, edit, line
         )
+        ref = RowRef(_POINT, point.id)
+        handle.drag_wanted.connect(lambda r=ref, h=handle: self._start_drag(r, h))
         self._points[point.id] = row
         section.point_ids.append(point.id)
         ident = point.id
@@ -452,55 +678,134 @@ class MinutesItemEditor(QScrollArea):
             " background: #f4f8fc; }"
         )
         layout = QVBoxLayout(box)
-        layout.setContentsMargins(8, 6, 8, 6)
-        top = QHBoxLayout()
-        label = QLineEdit(resolution.label, box)
-        label.setObjectName("minutes_resolution_label")
-        label.setReadOnly(read_only)
-        label.setFixedWidth(120)
-        label.setToolTip(f"Shown as “{resolution.numbered_label}”")
-        top.addWidget(label)
-        top.addStretch(1)
-        remove = QToolButton(box)
-        remove.setText("Delete")
-        remove.setVisible(not read_only)
-        remove.setToolTip("Delete this resolution (undoable)")
-        top.addWidget(remove)
-        layout.addLayout(top)
-        edit = PointEdit(box, speller=self._speller, structural=False)
+        layout.setContentsMargins(6, 6, 8, 6)
+        label, number, add_part, remove, handle = self._build_resolution_top(
+            box, layout, resolution
+        )
+        edit = PointEdit(box, speller=self._speller, structural=False, movable=True)
         edit.setObjectName("minutes_resolution_edit")
         edit.setPlainText(resolution.text)
         edit.setReadOnly(read_only)
         layout.addWidget(edit)
         row = _ResolutionRow(
-            resolution.id, resolution.version, resolution.label, resolution.text, label, edit
+            resolution.id,
+            resolution.version,
+            resolution.label,
+            resolution.text,
+            label,
+            edit,
+            box,
+            number,
+            [],
         )
         self._resolutions[resolution.id] = row
         ident = resolution.id
         edit.commit_wanted.connect(lambda i=ident: self._commit_resolution(i))
         edit.undo_wanted.connect(self.undo)
         edit.redo_wanted.connect(self.redo)
+        edit.move_wanted.connect(lambda step, i=ident: self._step_resolution(i, step))
         label.editingFinished.connect(lambda i=ident: self._commit_resolution_label(i))
         remove.clicked.connect(lambda _checked=False, i=ident: self._delete_resolution(i))
-        for part in resolution.parts:
-            self._build_part(box, layout, part)
+        add_part.clicked.connect(lambda _checked=False, i=ident: self._add_part(i))
+        ref = RowRef(_RESOLUTION, ident)
+        handle.drag_wanted.connect(lambda r=ref, h=handle: self._start_drag(r, h))
+        for number_of_part, part in enumerate(resolution.parts, start=1):
+            self._build_part(row, layout, part, number_of_part)
         self._layout.addWidget(box)
 
-    def _build_part(self, box: QWidget, layout: QVBoxLayout, part: EditablePart) -> None:
-        part_line = QHBoxLayout()
-        part_label = QLabel(part.label or "•", box)
-        part_label.setFixedWidth(32)
-        part_edit = PointEdit(box, speller=self._speller, structural=False)
+    def _build_resolution_top(
+        self, box: QWidget, layout: QVBoxLayout, resolution: EditableResolution
+    ) -> tuple[QLineEdit, QLabel, QToolButton, QToolButton, DragHandle]:
+        """The resolution's top line: handle, label, number, Add Part, Delete."""
+        read_only = self.read_only
+        top = QHBoxLayout()
+        top.setSpacing(4)
+        handle = DragHandle("Drag to move this resolution (or Alt+Up / Alt+Down)", box)
+        handle.setVisible(not read_only)
+        top.addWidget(handle)
+        label = QLineEdit(resolution.label, box)
+        label.setObjectName("minutes_resolution_label")
+        label.setReadOnly(read_only)
+        label.setFixedWidth(120)
+        label.setToolTip(f"Shown as “{resolution.numbered_label}”")
+        top.addWidget(label)
+        # The service numbers several resolutions; show its number, not one of our own.
+        stem = resolution.label.strip() or "Resolved"
+        number = QLabel(resolution.numbered_label.removeprefix(stem).strip(), box)
+        number.setObjectName("minutes_resolution_number")
+        number.setStyleSheet("font-weight: 600; color: #0b4a7a;")
+        number.setVisible(bool(number.text()))
+        top.addWidget(number)
+        top.addStretch(1)
+        add_part = QToolButton(box)
+        add_part.setObjectName("minutes_add_part")
+        add_part.setText("Add Part")
+        add_part.setVisible(not read_only)
+        add_part.setToolTip("Add a numbered part to this resolution (undoable)")
+        top.addWidget(add_part)
+        remove = QToolButton(box)
+        remove.setText("Delete")
+        remove.setVisible(not read_only)
+        remove.setToolTip("Delete this resolution (undoable)")
+        top.addWidget(remove)
+        layout.addLayout(top)
+        return label, number, add_part, remove, handle
+
+    def _build_part(
+        self, resolution: _ResolutionRow, layout: QVBoxLayout, part: EditablePart, number: int
+    ) -> None:
+        from qpmr_desktop.services.minutes import roman_numeral  # noqa: PLC0415 - loaded by now
+
+        read_only = self.read_only
+        box = resolution.box
+        line = QWidget(box)
+        line.setObjectName("minutes_part")
+        part_line = QHBoxLayout(line)
+        part_line.setContentsMargins(0, 0, 0, 0)
+        part_line.setSpacing(4)
+        handle = DragHandle("Drag to move this part (or Alt+Up / Alt+Down)", line)
+        handle.setVisible(not read_only)
+        part_label = QLineEdit(part.label, line)
+        part_label.setObjectName("minutes_part_label")
+        # An empty label is numbered by position when printed: show that number.
+        part_label.setPlaceholderText(f"({roman_numeral(number)})")
+        part_label.setToolTip("The part's number as printed; empty: numbered (i), (ii) …")
+        part_label.setFixedWidth(44)
+        part_label.setReadOnly(read_only)
+        part_edit = PointEdit(line, speller=self._speller, structural=False, movable=True)
         part_edit.setObjectName("minutes_part_edit")
         part_edit.setPlainText(part.text)
-        part_edit.setReadOnly(self.read_only)
+        part_edit.setReadOnly(read_only)
+        remove = QToolButton(line)
+        remove.setObjectName("minutes_delete_part")
+        remove.setText("\u00d7")
+        remove.setToolTip("Delete this part (undoable)")
+        remove.setVisible(not read_only)
+        part_line.addWidget(handle, 0, Qt.AlignmentFlag.AlignTop)
         part_line.addWidget(part_label, 0, Qt.AlignmentFlag.AlignTop)
         part_line.addWidget(part_edit, 1)
-        layout.addLayout(part_line)
-        self._parts[part.id] = _PartRow(part.id, part.version, part.text, part_edit)
-        part_edit.commit_wanted.connect(lambda p=part.id: self._commit_part(p))
+        part_line.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(line)
+        self._parts[part.id] = _PartRow(
+            part.id,
+            resolution.resolution_id,
+            part.version,
+            part.label,
+            part.text,
+            part_label,
+            part_edit,
+            line,
+        )
+        resolution.part_ids.append(part.id)
+        ident = part.id
+        part_edit.commit_wanted.connect(lambda p=ident: self._commit_part(p))
         part_edit.undo_wanted.connect(self.undo)
         part_edit.redo_wanted.connect(self.redo)
+        part_edit.move_wanted.connect(lambda step, p=ident: self._step_part(p, step))
+        part_label.editingFinished.connect(lambda p=ident: self._commit_part_label(p))
+        remove.clicked.connect(lambda _checked=False, p=ident: self._delete_part(p))
+        ref = RowRef(_PART, ident)
+        handle.drag_wanted.connect(lambda r=ref, h=handle: self._start_drag(r, h))
 
     def _build_buttons(self) -> None:
         buttons = QWidget(self._content)
@@ -568,6 +873,22 @@ class MinutesItemEditor(QScrollArea):
         self._undo_stack.push(
             UpdateResolutionPartCommand(
                 self._editor, part_id=part_id, expected_version=row.version, changes={"text": text}
+            )
+        )
+
+    def _commit_part_label(self, part_id: ResolutionPartId) -> None:
+        row = self._parts.get(part_id)
+        if row is None or self.read_only:
+            return
+        label = row.label.text().strip()
+        if label == row.saved_label:
+            return
+        self._undo_stack.push(
+            UpdateResolutionPartCommand(
+                self._editor,
+                part_id=part_id,
+                expected_version=row.version,
+                changes={"label": label},
             )
         )
 
@@ -733,6 +1054,303 @@ class MinutesItemEditor(QScrollArea):
                 return row
         return None
 
+    def _section_row(self, section_id: SectionId) -> _SectionRow | None:
+        return next((s for s in self._sections if s.section_id == section_id), None)
+
+    def _step_section(self, section: _SectionRow, step: int) -> None:
+        if section not in self._sections:
+            return
+        index = self._sections.index(section) + step
+        if 0 <= index < len(self._sections):
+            self._move_block(RowRef(_SECTION, section.section_id), 0, index)
+
+    def _step_resolution(self, resolution_id: ResolutionId, step: int) -> None:
+        order = list(self._resolutions)
+        index = order.index(resolution_id) + step if resolution_id in order else -1
+        if 0 <= index < len(order):
+            self._move_block(RowRef(_RESOLUTION, resolution_id), int(resolution_id), index)
+
+    def _step_part(self, part_id: ResolutionPartId, step: int) -> None:
+        row = self._parts.get(part_id)
+        if row is None:
+            return
+        order = self._resolutions[row.resolution_id].part_ids
+        index = order.index(part_id) + step
+        if 0 <= index < len(order):
+            self._move_block(RowRef(_PART, part_id), int(row.resolution_id), index)
+
+    def _move_block(self, row: RowRef, parent_id: int, position: int) -> None:
+        """One move command: ``row`` to ``position`` (counted without it) under ``parent_id``
+        (a section for a point; ignored for the others, which keep their parent)."""
+        if self.read_only:
+            return
+        command: QUndoCommand
+        if row.table == _POINT:
+            point = self._points[PointId(row.id)]
+            self._keep_focus(point.point_id)
+            command = MovePointCommand(
+                self._editor,
+                point_id=point.point_id,
+                expected_version=point.version,
+                position=position,
+                section_id=SectionId(parent_id),
+            )
+        elif row.table == _SECTION:
+            section = self._section_row(SectionId(row.id))
+            assert section is not None
+            command = MoveSectionCommand(
+                self._editor,
+                section_id=section.section_id,
+                expected_version=section.version,
+                position=position,
+            )
+        elif row.table == _RESOLUTION:
+            resolution = self._resolutions[ResolutionId(row.id)]
+            command = MoveResolutionCommand(
+                self._editor,
+                resolution_id=resolution.resolution_id,
+                expected_version=resolution.version,
+                position=position,
+            )
+        else:
+            part = self._parts[ResolutionPartId(row.id)]
+            self._change_parts(
+                part.resolution_id,
+                MoveResolutionPartCommand(
+                    self._editor,
+                    part_id=part.part_id,
+                    expected_version=part.version,
+                    position=position,
+                ),
+            )
+            return
+        self.push(command)
+
+    def _part_labels(self, resolution_id: ResolutionId) -> list[str]:
+        return [self._parts[p].saved_label for p in self._resolutions[resolution_id].part_ids]
+
+    def _change_parts(self, resolution_id: ResolutionId, command: QUndoCommand) -> None:
+        """Push a part's add, delete or move; parts numbered in sequence are renumbered in the
+        same undo step (a macro of the change and the relabels)."""
+        from qpmr_desktop.services.minutes_editing import numbered_part_labels  # noqa: PLC0415
+
+        self.commit_all()
+        before = self._part_labels(resolution_id)
+        if numbered_part_labels(before, len(before)) is None:
+            self.push(command)
+            return
+        self._undo_stack.beginMacro(command.text())
+        self.push(command)
+        if resolution_id in self._resolutions:  # the change reloaded the item
+            after = self._resolutions[resolution_id].part_ids
+            wanted = numbered_part_labels(before, len(after)) or []
+            for part_id, label in zip(after, wanted, strict=True):
+                part = self._parts[part_id]
+                if part.saved_label != label:
+                    self._undo_stack.push(
+                        UpdateResolutionPartCommand(
+                            self._editor,
+                            part_id=part_id,
+                            expected_version=part.version,
+                            changes={"label": label},
+                        )
+                    )
+        self._undo_stack.endMacro()
+
+    def _add_part(self, resolution_id: ResolutionId) -> None:
+        if resolution_id not in self._resolutions or self.read_only:
+            return
+        from qpmr_desktop.services.minutes_editing import numbered_part_labels  # noqa: PLC0415
+
+        self.commit_all()
+        labels = self._part_labels(resolution_id)
+        numbered = numbered_part_labels(labels, len(labels) + 1)
+        command = AddResolutionPartCommand(
+            self._editor,
+            resolution_id=resolution_id,
+            text="That ",
+            label=numbered[-1] if numbered else "",
+        )
+        self.push(command)
+        edit = None if command.part_id is None else self.part_edit(command.part_id)
+        if edit is not None:
+            edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            edit.set_cursor_offset(len(edit.text()))
+
+    def _delete_part(self, part_id: ResolutionPartId) -> None:
+        row = self._parts.get(part_id)
+        if row is None or self.read_only:
+            return
+        self._change_parts(
+            row.resolution_id,
+            DeleteResolutionPartCommand(
+                self._editor, part_id=part_id, expected_version=row.version
+            ),
+        )
+
+    # ------------------------------------------------------------ drag and drop
+
+    def _start_drag(self, row: RowRef, handle: DragHandle) -> None:
+        block = self.block_widget(row)
+        if block is None or self.read_only:
+            return
+        drag = QDrag(handle)
+        drag.setMimeData(self.block_mime_data(row))
+        picture = block.grab()
+        if picture.width() > _DRAG_PIXMAP_WIDTH:
+            picture = picture.copy(0, 0, _DRAG_PIXMAP_WIDTH, picture.height())
+        drag.setPixmap(picture)
+        drag.setHotSpot(handle.mapTo(block, QPoint(handle.width() // 2, handle.height() // 2)))
+        drag.exec(Qt.DropAction.MoveAction)
+        self.drop_indicator.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() not in _DRAG_EVENTS or not isinstance(watched, QWidget):
+            return super().eventFilter(watched, event)
+        if event.type() == QEvent.Type.DragLeave:
+            self.drop_indicator.hide()
+            return False
+        assert isinstance(event, QDropEvent)  # DragEnter and DragMove are drop events too
+        row = self._dragged(event.mimeData())
+        if row is None:
+            return False  # text, or a block of another item: whatever is under it decides
+        at = event.position().toPoint()
+        y = at.y() if watched is self._content else watched.mapTo(self._content, at).y()
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+        if event.type() == QEvent.Type.Drop:
+            self.drop_indicator.hide()
+            self.drop_block(row, y)
+        else:
+            self._autoscroll(watched, at)
+            self._show_indicator(row, y)
+        return True
+
+    def _dragged(self, data: QMimeData | None) -> RowRef | None:
+        """The block ``data`` carries, if it is one of this item's and can move here."""
+        if data is None or self._item is None or self.read_only:
+            return None
+        if not data.hasFormat(BLOCK_MIME):
+            return None
+        try:
+            item, table, ident = bytes(data.data(BLOCK_MIME).data()).decode().split(":")
+            row = RowRef(table, int(ident))
+            same_item = int(item) == self._item.id
+        except ValueError:
+            return None
+        return row if same_item and self.block_widget(row) is not None else None
+
+    def _show_indicator(self, row: RowRef, y: int) -> None:
+        slot = self._drop_slot(row, y)
+        if slot is None:
+            self.drop_indicator.hide()
+            return
+        self.drop_indicator.setGeometry(slot.left, slot.y - 1, max(slot.right - slot.left, 8), 3)
+        self.drop_indicator.show()
+        self.drop_indicator.raise_()
+
+    def _autoscroll(self, watched: QWidget, at: QPoint) -> None:
+        viewport = self.viewport()
+        y = watched.mapTo(viewport, at).y() if watched is not viewport else at.y()
+        bar = self.verticalScrollBar()
+        if y < _AUTOSCROLL_MARGIN:
+            bar.setValue(bar.value() - _AUTOSCROLL_STEP)
+        elif y > viewport.height() - _AUTOSCROLL_MARGIN:
+            bar.setValue(bar.value() + _AUTOSCROLL_STEP)
+
+    def _drop_slot(self, row: RowRef, y: int) -> _DropSlot | None:
+        """The place for ``row`` nearest ``y``: between points (of any section), sections,
+        resolutions, or the parts of the part's own resolution."""
+        slots = self._drop_slots(row)
+        return min(slots, key=lambda slot: abs(slot.y - y), default=None)
+
+    def _drop_slots(self, row: RowRef) -> list[_DropSlot]:
+        if row.table == _POINT:
+            return [
+                slot
+                for section in self._sections
+                for slot in self._slots_between(
+                    int(section.section_id),
+                    [self._points[p].line for p in section.point_ids],
+                    empty_after=section.head,
+                )
+            ]
+        if row.table == _SECTION:
+            if not self._sections:
+                return []
+            last = self._sections[-1]
+            end = self._points[last.point_ids[-1]].line if last.point_ids else last.head
+            slots = self._slots_between(0, [s.head for s in self._sections], empty_after=end)
+            slots[-1] = dataclasses.replace(slots[-1], y=self._bottom(end))
+            return slots
+        if row.table == _RESOLUTION:
+            boxes = [resolution.box for resolution in self._resolutions.values()]
+            return self._slots_between(0, boxes, empty_after=None)
+        part = self._parts.get(ResolutionPartId(row.id))
+        if part is None:
+            return []
+        resolution = self._resolutions[part.resolution_id]
+        lines = [self._parts[p].line for p in resolution.part_ids]
+        return self._slots_between(int(part.resolution_id), lines, empty_after=None)
+
+    def _slots_between(
+        self, parent_id: int, blocks: list[QWidget], *, empty_after: QWidget | None
+    ) -> list[_DropSlot]:
+        """A slot above each block and one below the last (below ``empty_after`` if none)."""
+        if not blocks:
+            if empty_after is None:
+                return []
+            left, right = self._span(empty_after)
+            return [_DropSlot(parent_id, 0, self._bottom(empty_after) + 1, left, right)]
+        slots = [
+            _DropSlot(parent_id, index, self._top_left(block).y(), *self._span(block))
+            for index, block in enumerate(blocks)
+        ]
+        last = blocks[-1]
+        slots.append(_DropSlot(parent_id, len(blocks), self._bottom(last), *self._span(last)))
+        return slots
+
+    def _span(self, widget: QWidget) -> tuple[int, int]:
+        left = self._top_left(widget).x()
+        return left, left + widget.width()
+
+    def _top_left(self, widget: QWidget) -> QPoint:
+        return widget.mapTo(self._content, QPoint(0, 0))
+
+    def _bottom(self, widget: QWidget) -> int:
+        return self._top_left(widget).y() + widget.height()
+
+    def _drop_position(self, row: RowRef, slot: _DropSlot) -> int | None:
+        """The position the move service wants (counted without the block) for dropping
+        ``row`` at ``slot``; None when that leaves it where it is."""
+        place = self._place_of(row)
+        if place is None:
+            return None
+        parent_id, index = place
+        if slot.parent_id != parent_id:
+            return slot.index
+        if slot.index in (index, index + 1):
+            return None
+        return slot.index - 1 if slot.index > index else slot.index
+
+    def _place_of(self, row: RowRef) -> tuple[int, int] | None:
+        """(parent, index) of a shown block, with the parents ``_drop_slots`` uses."""
+        if row.table == _POINT:
+            place = self._place(PointId(row.id))
+            return None if place is None else (int(place[0].section_id), place[1])
+        if row.table == _SECTION:
+            ids = [section.section_id for section in self._sections]
+            return (0, ids.index(SectionId(row.id))) if row.id in ids else None
+        if row.table == _RESOLUTION:
+            order = list(self._resolutions)
+            return (0, order.index(ResolutionId(row.id))) if row.id in order else None
+        part = self._parts.get(ResolutionPartId(row.id))
+        if part is None:
+            return None
+        return int(part.resolution_id), self._resolutions[part.resolution_id].part_ids.index(
+            part.part_id
+        )
+
     # ------------------------------------------------------------ slots
 
     def _on_add_section_clicked(self) -> None:
@@ -829,4 +1447,8 @@ class MinutesItemEditor(QScrollArea):
             part.saved_text = str(change.after["text"])
             if part.edit.text().strip() != part.saved_text:
                 part.edit.set_text_quietly(part.saved_text)
+        if "label" in change.after:
+            part.saved_label = str(change.after["label"])
+            if part.label.text().strip() != part.saved_label:
+                part.label.setText(part.saved_label)
         return True

@@ -9,8 +9,10 @@ Contract of ``PointEdit`` (a plain-text ``QTextEdit`` that grows with its text):
   ``structural`` on (points, not resolutions): Enter at the end →
   ``new_point_wanted``; Enter elsewhere → ``split_wanted(offset)``; Backspace
   at the very start → ``merge_previous_wanted``; Ctrl+Enter →
-  ``new_section_wanted``; Alt+Up/Alt+Down → ``move_wanted(-1/+1)``; Delete in
-  an empty point → ``delete_wanted``; Ctrl+1…Ctrl+5 → ``kind_wanted(kind)``.
+  ``new_section_wanted``; Delete in an empty point → ``delete_wanted``;
+  Ctrl+1…Ctrl+5 → ``kind_wanted(kind)``. Alt+Up/Alt+Down →
+  ``move_wanted(-1/+1)`` with ``movable`` on (by default as ``structural``; a
+  resolution or a part moves too).
   Up on the first line and Down on the last → ``navigate_wanted(-1/+1)``.
   Ctrl+Z / Ctrl+Shift+Z go to the window's undo stack (``undo_wanted``,
   ``redo_wanted``): the document's own undo is off, so there is one history.
@@ -57,7 +59,11 @@ from qpmr_desktop.ui.spell_highlighter import (
     spelling_context_menu,
 )
 
-__all__ = ["COMMIT_DELAY_MS", "KIND_SHORTCUTS", "PointEdit", "shared_speller"]
+__all__ = ["BLOCK_MIME", "COMMIT_DELAY_MS", "KIND_SHORTCUTS", "PointEdit", "shared_speller"]
+
+#: The MIME type of a point, section, resolution or part dragged by its handle within the
+#: item editor; text editors ignore it (it carries no text), so the editor takes the drop.
+BLOCK_MIME: Final = "application/x-qpmr-minutes-block"
 
 #: How long after the last keystroke typed text is committed (the brief: about a second).
 COMMIT_DELAY_MS: Final = 900
@@ -120,9 +126,11 @@ class PointEdit(QTextEdit):
         *,
         speller: SpellCheckerAdapter | None = None,
         structural: bool = True,
+        movable: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self._structural = structural
+        self._movable = structural if movable is None else movable
         self._quiet = False
         self._speller = speller
         self.setAcceptRichText(False)
@@ -270,7 +278,7 @@ class PointEdit(QTextEdit):
         alt = Qt.KeyboardModifier.AltModifier
         no_selection = not self.textCursor().hasSelection()
         if modifiers == alt and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-            if self._structural and not self.isReadOnly():
+            if self._movable and not self.isReadOnly():
                 self.move_wanted.emit(-1 if key == Qt.Key.Key_Up else 1)
             return
         if modifiers == control and key in _DIGITS:

@@ -15,16 +15,22 @@ from qpmr_desktop.services.read_models import EditableItem
 from qpmr_desktop.services.workspace import Workspace, open_workspace
 from qpmr_desktop.ui.minutes_commands import (
     AddResolutionCommand,
+    AddResolutionPartCommand,
     DeletePointCommand,
+    DeleteResolutionPartCommand,
     InsertPointCommand,
     InsertSectionCommand,
     MergePointsCommand,
     MinutesEditor,
     MovePointCommand,
+    MoveResolutionCommand,
+    MoveResolutionPartCommand,
+    MoveSectionCommand,
     RenameSectionCommand,
     SetPointKindCommand,
     SetPointTextCommand,
     SplitPointCommand,
+    UpdateResolutionPartCommand,
 )
 
 
@@ -154,6 +160,119 @@ def test_move_point_across_sections(
     command = MovePointCommand(editor, point_id=point.id, expected_version=point.version, step=-1)
     _, after = _check_round_trip(workspace, item_id, QUndoStack(), command)
     assert after[0][-1][1] == point.text
+
+
+def test_move_point_to_a_position_in_another_section_as_a_drop_does(
+    workspace: Workspace, item_id: AgendaItemId, editor: MinutesEditor
+) -> None:
+    item = _item(workspace, item_id)
+    point = item.sections[0].points[0]
+    command = MovePointCommand(
+        editor,
+        point_id=point.id,
+        expected_version=point.version,
+        position=1,
+        section_id=item.sections[2].id,
+    )
+    assert command.text() == "Move Point"
+    _, after = _check_round_trip(workspace, item_id, QUndoStack(), command)
+    assert after[2][1][1] == point.text
+    with pytest.raises(ValueError, match="by a step or to a position"):
+        MovePointCommand(editor, point_id=point.id, expected_version=point.version)
+    with pytest.raises(ValueError, match="by a step or to a position"):
+        MovePointCommand(
+            editor, point_id=point.id, expected_version=point.version, step=1, position=0
+        )
+
+
+def test_move_section_takes_its_points(
+    workspace: Workspace, item_id: AgendaItemId, editor: MinutesEditor
+) -> None:
+    item = _item(workspace, item_id)
+    last = item.sections[-1]
+    command = MoveSectionCommand(
+        editor, section_id=last.id, expected_version=last.version, position=0
+    )
+    before, after = _check_round_trip(workspace, item_id, QUndoStack(), command)
+    assert after == [before[-1], *before[:-1]]
+
+
+def _resolutions(workspace: Workspace, item_id: AgendaItemId) -> list[tuple[str, list[str]]]:
+    return [
+        (r.numbered_label, [f"{p.label} {p.text}" for p in r.parts])
+        for r in _item(workspace, item_id).resolutions
+    ]
+
+
+def test_resolutions_and_their_parts_are_moved_added_and_deleted_with_undo(
+    workspace: Workspace, item_id: AgendaItemId, editor: MinutesEditor
+) -> None:
+    stack = QUndoStack()
+    stack.push(AddResolutionCommand(editor, item_id=item_id, text="That it be noted."))
+    first, second = _item(workspace, item_id).resolutions
+    assert [label for label, _ in _resolutions(workspace, item_id)] == [
+        "Resolved (i)",
+        "Resolved (ii)",
+    ]
+    add = AddResolutionPartCommand(
+        editor, resolution_id=second.id, text="That <it> & “that” 😀", label="(1)"
+    )
+    stack.push(add)
+    assert add.part_id is not None
+    stack.push(AddResolutionPartCommand(editor, resolution_id=second.id, text="Two", label="(2)"))
+    added = _resolutions(workspace, item_id)
+    assert added[1][1] == ["(1) That <it> & “that” 😀", "(2) Two"]
+    stack.undo()
+    stack.undo()
+    assert _resolutions(workspace, item_id)[1][1] == []
+    stack.redo()
+    stack.redo()
+    assert _resolutions(workspace, item_id) == added
+
+    parts = _item(workspace, item_id).resolutions[1].parts
+    checks = [
+        (
+            MoveResolutionPartCommand(
+                editor, part_id=parts[1].id, expected_version=parts[1].version, position=0
+            ),
+            ["(2) Two", "(1) That <it> & “that” 😀"],
+        ),
+        (
+            UpdateResolutionPartCommand(
+                editor,
+                part_id=parts[0].id,
+                expected_version=parts[0].version,
+                changes={"label": "(a)"},
+            ),
+            ["(2) Two", "(a) That <it> & “that” 😀"],
+        ),
+        (
+            DeleteResolutionPartCommand(
+                editor, part_id=parts[1].id, expected_version=parts[1].version
+            ),
+            ["(a) That <it> & “that” 😀"],
+        ),
+    ]
+    for command, expected in checks:
+        before = _resolutions(workspace, item_id)
+        stack.push(command)
+        assert _resolutions(workspace, item_id)[1][1] == expected
+        stack.undo()
+        assert _resolutions(workspace, item_id) == before
+        stack.redo()
+        assert _resolutions(workspace, item_id)[1][1] == expected
+
+    move = MoveResolutionCommand(
+        editor, resolution_id=second.id, expected_version=second.version, position=0
+    )
+    before = _resolutions(workspace, item_id)
+    stack.push(move)
+    moved = _item(workspace, item_id).resolutions
+    assert [r.id for r in moved] == [second.id, first.id]
+    assert [r.numbered_label for r in moved] == ["Resolved (i)", "Resolved (ii)"]  # by place
+    stack.undo()
+    assert _resolutions(workspace, item_id) == before
+    assert [r.id for r in _item(workspace, item_id).resolutions] == [first.id, second.id]
 
 
 def test_set_kind_delete_and_sections(

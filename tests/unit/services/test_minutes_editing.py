@@ -928,6 +928,77 @@ def test_several_resolutions_are_numbered_by_position(workspace: Workspace, ids:
     assert [r.numbered_label for r in editable(workspace, ids).resolutions] == ["Resolved"]
 
 
+@pytest.mark.parametrize(
+    ("labels", "count", "expected"),
+    [
+        (["(1)", "(2)"], 3, ["(1)", "(2)", "(3)"]),
+        (["(i)"], 4, ["(i)", "(ii)", "(iii)", "(iv)"]),  # "(i)" alone is Roman
+        (["(a)", "(b)", "(c)"], 2, ["(a)", "(b)"]),
+        ([" 1. ", "2."], 3, ["1.", "2.", "3."]),
+        (["1)"], 2, ["1)", "2)"]),
+        (["a)", "b)"], 3, ["a)", "b)", "c)"]),
+        (["(A)"], 2, ["(A)", "(B)"]),
+        (["(I)", "(II)"], 3, ["(I)", "(II)", "(III)"]),
+        (["(1)"], 0, []),
+        ([], 2, None),  # nothing to follow
+        (["", ""], 3, None),  # empty labels: numbered by position when shown
+        (["(1)", "(3)"], 3, None),  # out of sequence: the clerk's labels
+        (["(2)", "(3)"], 3, None),  # not from the first
+        (["That", "(2)"], 3, None),
+        (["(1)", ""], 3, None),
+    ],
+)
+def test_part_labels_in_sequence_are_continued(
+    labels: list[str], count: int, expected: list[str] | None
+) -> None:
+    assert editing.numbered_part_labels(labels, count) == expected
+
+
+def test_lettered_parts_go_on_past_z() -> None:
+    letters = [f"({chr(ord('a') + n)})" for n in range(26)]
+    numbered = editing.numbered_part_labels(letters, 28)
+    assert numbered is not None
+    assert numbered[25:] == ["(z)", "(aa)", "(ab)"]
+
+
+_LABEL_PIECES = st.sampled_from(["(1)", "(2)", "(3)", "(i)", "(ii)", "(a)", "(b)", "1.", "", "x"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(labels=st.lists(_LABEL_PIECES, max_size=6), count=st.integers(0, 12))
+def test_numbered_part_labels_keep_the_labels_they_follow(labels: list[str], count: int) -> None:
+    numbered = editing.numbered_part_labels(labels, count)
+    if numbered is None:
+        return
+    assert len(numbered) == count
+    shared = min(len(labels), count)
+    assert numbered[:shared] == labels[:shared]  # a sequence is continued, never changed
+    assert len(set(numbered)) == count  # every part numbered differently
+    if numbered:
+        again = editing.numbered_part_labels(numbered, count + 1)
+        assert again is not None  # and it stays a sequence
+        assert again[:count] == numbered
+
+
+def test_parts_move_within_their_resolution_only(workspace: Workspace, ids: Ids) -> None:
+    item = editable(workspace, ids)
+    first, second = item.resolutions
+    part = first.parts[1]
+
+    moved = editing.move_resolution_part(
+        workspace=workspace, part_id=part.id, expected_version=part.version, position=0
+    )
+
+    assert [p.id for p in editable(workspace, ids).resolutions[0].parts] == [
+        part.id,
+        first.parts[0].id,
+    ]
+    assert moved.before == {"parent_id": first.id, "position": 1}
+    assert second.parts == ()
+    editing.revert_minutes_change(workspace=workspace, change=moved)
+    assert [p.label for p in editable(workspace, ids).resolutions[0].parts] == ["(1)", "(2)"]
+
+
 def test_people_are_found_by_name_or_added_with_their_job_title(
     workspace: Workspace, ids: Ids
 ) -> None:

@@ -345,6 +345,10 @@ class MainWindow(QMainWindow):
 
         minutes_menu = bar.addMenu("&Minutes")
         minutes_menu.setObjectName("menu_minutes")
+        from qpmr_desktop.ui.meeting_menu import MeetingActions  # noqa: PLC0415
+
+        self.meeting_actions = MeetingActions(self, self._minutes_tab, self.undo_stack)
+        self.meeting_actions.fill_menu(minutes_menu)
         self.paste_minutes_action = self._add_action(
             minutes_menu, "&Paste Published Minutes…", "action_paste_minutes"
         )

@@ -20,6 +20,10 @@ Contract:
   tab-separated block as one undo step), ahead of the window's shortcuts.
 - Refused and questionable edits are explained in ``message_label`` in words
   ("✖ …", "⚠ …"), never by colour alone.
+- Below the commentary, ``linked_actions`` lists the actions the indicator
+  evidences (``linked_actions.LinkedActionsPanel``), read only while the pane
+  is visible; ``action_activated(action_id)`` forwards a request to open one
+  (the main window shows it on the Actions tab).
 """
 
 from __future__ import annotations
@@ -50,6 +54,11 @@ from qpmr_desktop.ui.chart_canvas import ChartCanvas
 from qpmr_desktop.ui.chips import GREY, RAG_COLOURS, ChipDelegate, badge_html, rag_text
 from qpmr_desktop.ui.indicator_commands import IndicatorEditor
 from qpmr_desktop.ui.indicator_values_model import CellKind, IndicatorValuesModel
+from qpmr_desktop.ui.linked_actions import (
+    INDICATOR_EMPTY_TEXT,
+    LinkedActionsPanel,
+    read_actions_for_indicator,
+)
 from qpmr_desktop.ui.value_delegates import FigureDelegate, StatusDelegate
 
 __all__ = [
@@ -219,7 +228,9 @@ class CommentaryEdit(QPlainTextEdit):
 
 
 class IndicatorDetailPane(QWidget):
-    """Header, chart, values grid and commentary of one indicator; see the module."""
+    """Header, chart, values, commentary and linked actions of one indicator; see the module."""
+
+    action_activated = Signal(int)  # an action's id, from the linked actions
 
     def __init__(
         self,
@@ -229,6 +240,7 @@ class IndicatorDetailPane(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("indicators_detail_pane")
+        self._editor = editor
         self._row: IndicatorRow | None = None
         self._commentary_period: Quarter | None = None
         self._committed_text = ""
@@ -254,6 +266,8 @@ class IndicatorDetailPane(QWidget):
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         commentary = self._build_commentary()
+        self.linked_actions = LinkedActionsPanel(title="Linked actions", parent=self)
+        self.linked_actions.setObjectName("indicator_linked_actions")
         grid = QWidget(self)
         grid_layout = QVBoxLayout(grid)
         grid_layout.setContentsMargins(0, 0, 0, 0)
@@ -263,14 +277,15 @@ class IndicatorDetailPane(QWidget):
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("indicators_detail_splitter")
-        for widget in (self.header, self.chart, grid, commentary):
+        for widget in (self.header, self.chart, grid, commentary, self.linked_actions):
             self.splitter.addWidget(widget)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([160, 270, 230, 100])
+        self.splitter.setSizes([150, 260, 220, 100, 110])
         self.header.setMinimumHeight(60)
         commentary.setMinimumHeight(60)
+        self.linked_actions.setMinimumHeight(60)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -305,6 +320,7 @@ class IndicatorDetailPane(QWidget):
             self._fit_value_column()
             self._select_latest_period()
         self._show_commentary()
+        self._show_linked_actions(detail.id)
 
     def clear(self, *, commit: bool = True) -> None:
         """Show nothing; ``commit`` False drops commentary typed and not yet saved."""
@@ -320,6 +336,7 @@ class IndicatorDetailPane(QWidget):
         self._commentary_period = None
         self._set_commentary_text("")
         self.commentary_label.setText("Commentary")
+        self.linked_actions.clear("Select an indicator to see the actions it evidences.")
         self._set_enabled(False)
 
     def commit_commentary(self) -> None:
@@ -377,6 +394,7 @@ class IndicatorDetailPane(QWidget):
         self.values_model.edit_warned.connect(self._on_values_model_edit_warned)
         self.values_model.modelReset.connect(self._on_values_model_reset)
         self.values_model.dataChanged.connect(self._on_values_model_data_changed)
+        self.linked_actions.action_activated.connect(self.action_activated)
 
     def _build_commentary(self) -> QWidget:
         commentary = QWidget(self)
@@ -435,6 +453,14 @@ class IndicatorDetailPane(QWidget):
         header = self.values_view.horizontalHeader()
         wanted = max(self.values_model.columns[column].width, header.sectionSizeHint(column))
         self.values_view.setColumnWidth(column, wanted)
+
+    def _show_linked_actions(self, indicator_id: int) -> None:
+        workspace = self._editor.workspace
+        self.linked_actions.show_links(
+            indicator_id,  # clear() forgets it when the database changes
+            lambda: read_actions_for_indicator(workspace, indicator_id),
+            empty_text=INDICATOR_EMPTY_TEXT,
+        )
 
     def _set_enabled(self, enabled: bool) -> None:
         self.values_view.setEnabled(enabled)

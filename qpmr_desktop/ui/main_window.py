@@ -108,6 +108,9 @@ class MainWindow(QMainWindow):
         )
         self._resolutions_tab = ResolutionsTab(self)
         self._resolutions_tab.item_activated.connect(self._on_resolutions_tab_item_activated)
+        self._indicators_tab.pane.action_activated.connect(self._on_linked_action_activated)
+        self._minutes_tab.action_activated.connect(self._on_linked_action_activated)
+        self._resolutions_tab.action_activated.connect(self._on_linked_action_activated)
         tabs: tuple[WorkspaceTab, ...] = (
             self._indicators_tab,
             self._minutes_tab,
@@ -258,6 +261,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self._indicators_tab)
         self._indicators_tab.ensure_loaded()
         self._indicators_tab.select_id(indicator_id)
+
+    def _on_linked_action_activated(self, action_id: int) -> None:
+        self.tabs.setCurrentWidget(self._actions_tab)
+        if self._actions_tab.show_action(action_id):
+            self._actions_tab.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.statusBar().showMessage("That action is no longer in the tracker.", 5000)
 
     def _on_export_forms_triggered(self) -> None:
         if self._workspace is None:

@@ -11,7 +11,10 @@ Editing: the Edit toggle (Ctrl+E) swaps the read view for the item editor
 (``minutes_editor.MinutesItemEditor``); every change is an undo command on
 ``undo_stack`` (the window's, when it passes one; else the tab's own). The
 right-hand panel starts with the lifecycle panel (status badge, circulate,
-return to draft, approve, record an amendment). The tree and the read view
+return to draft, approve, record an amendment), and ends with the actions
+that carry out the selected item's resolutions (``linked_actions``, read only
+while it is visible); ``action_activated(action_id)`` forwards a request to
+open one (the main window shows it on the Actions tab). The tree and the read view
 follow edits when the editor leaves an item or goes back to reading, not at
 every keystroke. A refused command is explained in a message box after the
 stack has finished, and the item is read again.
@@ -22,7 +25,7 @@ workspace (``test_hooks``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +45,7 @@ from qpmr_desktop.domain.ids import AgendaItemId
 from qpmr_desktop.domain.minutes import MinutesStatus
 from qpmr_desktop.services.read_models import (
     AgendaItemSummary,
+    ItemMinutes,
     MinutesArea,
     MinutesChange,
     PointView,
@@ -49,6 +53,7 @@ from qpmr_desktop.services.read_models import (
     SectionView,
 )
 from qpmr_desktop.services.workspace import Workspace
+from qpmr_desktop.ui.linked_actions import LinkedActionsPanel, read_actions_for_resolutions
 from qpmr_desktop.ui.minutes_commands import MinutesEditor
 from qpmr_desktop.ui.minutes_delegate import MinutesTreeDelegate
 from qpmr_desktop.ui.minutes_editor import MinutesItemEditor
@@ -74,10 +79,18 @@ from qpmr_desktop.ui.test_hooks import schedule_test_script
 from qpmr_desktop.ui.workspace_tab import WorkspaceTab
 
 _EMPTY_TEXT = "No meetings yet — minutes arrive with Import… (coming soon)"
+_NO_ITEM_ACTIONS = "Select an agenda item to see the actions its resolutions created."
+_NO_RESOLUTIONS = "This item resolved nothing, so no actions come from it."
+_NO_LINKED_ACTIONS = (
+    "No actions carry out this item's resolutions yet — name the resolution in an action's "
+    "form on the Actions tab."
+)
 
 
 class MinutesTab(WorkspaceTab):
     """Tree, read view and context panel over ``services.minutes``."""
+
+    action_activated = Signal(int)  # an action's id, from the linked actions
 
     key = "minutes"
     title = "&Minutes"
@@ -137,6 +150,7 @@ class MinutesTab(WorkspaceTab):
             self._on_editor_command_failed, Qt.ConnectionType.QueuedConnection
         )
         self.lifecycle_panel.amendment_changed.connect(self._on_lifecycle_amendment_changed)
+        self.linked_actions.action_activated.connect(self.action_activated)
         self._update_empty_state()
 
     def _make_editing_widgets(self, preferences: Preferences | None) -> None:
@@ -145,6 +159,10 @@ class MinutesTab(WorkspaceTab):
         )
         self.item_editor.speller_factory = shared_speller
         self.lifecycle_panel = MinutesLifecyclePanel(self.editor, self.undo_stack, self)
+        self.linked_actions = LinkedActionsPanel(
+            title="Actions from this item", empty_text=_NO_ITEM_ACTIONS, parent=self
+        )
+        self.linked_actions.setObjectName("minutes_linked_actions")
         self.edit_button = QToolButton(self)
         self.edit_button.setObjectName("minutes_edit_toggle")
         self.edit_button.setText("Edit")
@@ -187,7 +205,8 @@ class MinutesTab(WorkspaceTab):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.lifecycle_panel)
-        right_layout.addWidget(self.context_view, 1)
+        right_layout.addWidget(self.context_view, 3)
+        right_layout.addWidget(self.linked_actions, 2)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("minutes_splitter")
         splitter.addWidget(left)
@@ -399,6 +418,7 @@ class MinutesTab(WorkspaceTab):
             self.context_view.clear()
             self.lifecycle_panel.show_item(None)
             self.item_editor.show_item(None)
+            self.linked_actions.clear(_NO_ITEM_ACTIONS)
             return
         if kind is NodeKind.MEETING:
             self.item_editor.show_item(None)
@@ -412,6 +432,7 @@ class MinutesTab(WorkspaceTab):
             summaries = [item for item in items if isinstance(item, AgendaItemSummary)]
             self.read_view.setHtml(meeting_overview_html(meeting, summaries))
             self.context_view.setHtml(meeting_context_html(meeting))
+            self.linked_actions.clear(_NO_ITEM_ACTIONS)
             return
         item_index = self._item_node_index(source)
         item_id = self.model.data(item_index, ItemRole.ID)
@@ -419,6 +440,7 @@ class MinutesTab(WorkspaceTab):
             if self.item_editor.item_id != item_id:
                 self.item_editor.show_item(item_id)
                 self.lifecycle_panel.show_item(item_id)
+                self._show_linked_actions(self.model.item_minutes(item_index))
             return
         if item_id in self._edited_items:
             self._refresh_edited_items()
@@ -431,7 +453,25 @@ class MinutesTab(WorkspaceTab):
             self.read_view.setHtml(item_minutes_html(minutes))
             self.context_view.setHtml(meeting_context_html(meeting, minutes))
             self.lifecycle_panel.show_item(minutes.id)
+            self._show_linked_actions(minutes)
         self._scroll_to(self.model.data(source, ItemRole.ROW))
+
+    def _show_linked_actions(self, minutes: ItemMinutes | None) -> None:
+        """The actions that carry out the resolutions of ``minutes``' item."""
+        workspace = self.workspace
+        if minutes is None or workspace is None:
+            self.linked_actions.clear(_NO_ITEM_ACTIONS)
+            return
+        resolutions = tuple((resolution.id, resolution.label) for resolution in minutes.resolutions)
+        if not resolutions:
+            self.linked_actions.clear(_NO_RESOLUTIONS)
+            return
+        self.linked_actions.show_links(
+            # An edit that adds or drops a resolution is a different list to read.
+            (minutes.id, tuple(ident for ident, _label in resolutions)),
+            lambda: read_actions_for_resolutions(workspace, resolutions),
+            empty_text=_NO_LINKED_ACTIONS,
+        )
 
     def _scroll_to(self, payload: object) -> None:
         match payload:

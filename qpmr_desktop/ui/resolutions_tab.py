@@ -7,13 +7,16 @@ Contract:
   every meeting, newest meeting first, with its date, committee, item, label,
   text (parts joined) and the meeting's lifecycle badge. The filter box
   (Ctrl+F) narrows it by words in those; the detail pane shows the selected
-  resolution in full, with its parts one a line.
+  resolution in full, with its parts one a line, and under it the actions
+  that carry it out (``linked_actions``, read only while visible).
 - Below, ``SearchPanel`` searches every title, heading, point and resolution
   of all minutes (``search_minutes``).
 - ``item_activated(item_id)`` is emitted when a person opens an agenda item
   from here: a register row activated (double-click, Enter), the detail
   pane's "Open the item" link, or a search result activated. The main window
   connects it to showing that item on the Minutes tab.
+- ``action_activated(action_id)`` is emitted when a person opens one of the
+  linked actions; the main window shows it on the Actions tab.
 - Empty states say what to do next; text from the database is escaped.
 """
 
@@ -24,7 +27,13 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QSplitter, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from qpmr_desktop.services.read_models import ResolutionRow
 from qpmr_desktop.services.workspace import Workspace
@@ -37,6 +46,7 @@ from qpmr_desktop.ui.chips import (
     draw_item_background,
 )
 from qpmr_desktop.ui.formatting import long_date
+from qpmr_desktop.ui.linked_actions import LinkedActionsPanel, read_actions_for_resolutions
 from qpmr_desktop.ui.minutes_model import item_label
 from qpmr_desktop.ui.resolution_model import (
     ResolutionFilterProxy,
@@ -51,6 +61,9 @@ from qpmr_desktop.ui.table_tab import TableTab
 #: The detail pane's link to the item: "item:<id>".
 ITEM_SCHEME = "item"
 _MUTED = f'style="color: {GREY};"'
+_NO_LINKED_ACTIONS = (
+    "No actions carry out this resolution yet — name it in an action's form on the Actions tab."
+)
 
 
 def _text(text: str) -> str:
@@ -121,6 +134,7 @@ class ResolutionsTab(TableTab[ResolutionRow]):
     """The register of resolutions over the search of all minutes; see the module contract."""
 
     item_activated = Signal(int)  # an agenda item's id
+    action_activated = Signal(int)  # an action's id
 
     key = "resolutions"
     title = "&Resolutions"
@@ -143,6 +157,17 @@ class ResolutionsTab(TableTab[ResolutionRow]):
         )
         self.detail.setOpenExternalLinks(False)
         self.detail.setOpenLinks(False)  # "item:" links are ours to follow
+        self.linked_actions = LinkedActionsPanel(
+            title="Actions from this resolution", empty_text=_NO_LINKED_ACTIONS, parent=self
+        )
+        self.linked_actions.setObjectName("resolutions_linked_actions")
+        # The detail pane becomes the resolution over the actions that carry it out.
+        side = QWidget(self)
+        self.splitter.replaceWidget(1, side)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.detail, 3)
+        side_layout.addWidget(self.linked_actions, 2)
 
         self.search_panel = SearchPanel(self)
         self.search_panel.setObjectName("resolutions_search")
@@ -162,6 +187,7 @@ class ResolutionsTab(TableTab[ResolutionRow]):
         self.view.activated.connect(self._on_view_activated)
         self.detail.anchorClicked.connect(self._on_detail_anchor_clicked)
         self.search_panel.item_activated.connect(self.item_activated)
+        self.linked_actions.action_activated.connect(self.action_activated)
 
     # ------------------------------------------------------------ WorkspaceTab
 
@@ -186,6 +212,20 @@ class ResolutionsTab(TableTab[ResolutionRow]):
 
     def _detail_html(self, row: ResolutionRow) -> str:
         return resolution_detail_html(row)
+
+    def _show_detail(self) -> None:
+        super()._show_detail()
+        row = self.current_row()
+        workspace = self.workspace
+        if row is None or workspace is None:
+            self.linked_actions.clear("Select a resolution to see the actions that carry it out.")
+            return
+        resolutions = ((int(row.id), row.label),)
+        self.linked_actions.show_links(
+            int(row.id),
+            lambda: read_actions_for_resolutions(workspace, resolutions),
+            empty_text=_NO_LINKED_ACTIONS,
+        )
 
     # ------------------------------------------------------------ slots
 

@@ -24,6 +24,8 @@ from qpmr_desktop.ui.application import configure_application
 from qpmr_desktop.ui.main_window import TAB_KEYS, MainWindow
 from qpmr_desktop.ui.minutes_tab import MinutesTab
 
+_SETTLING_PASSES = 2
+
 
 def _application() -> QCoreApplication:
     existing = QApplication.instance()
@@ -64,10 +66,13 @@ def save_screenshot(
         # platform window to warn about ("does not support propagateSizeHints").
         # The first grab delivers the resize events a hidden window still owes
         # its children; the item views then lay out (scroll bars, column
-        # widths) on the next event loop pass, and the second grab is the picture.
+        # widths) on the next event loop pass. What the tab fills after its
+        # first paint (an indicator's detail, then its chart, which a paint
+        # schedules) needs a pass more, so the third grab is the picture.
         window.resize(width, height)
-        window.grab()
-        application.processEvents()
+        for _ in range(_SETTLING_PASSES):
+            window.grab()
+            application.processEvents()
         pixmap = window.grab()
         if not pixmap.save(str(out), "PNG"):
             raise OSError(f"Could not write the screenshot to {out}.")

@@ -12,10 +12,11 @@ Contract:
   ``venv`` and ``ensurepip`` modules exist.  Debian splits ``ensurepip`` out
   into ``python3.X-venv``.
 * ``offscreen`` - the Debian packages offscreen Qt needs (plus poppler-utils,
-  which the tests use to read PDFs back, and libenchant with the en_GB
-  Hunspell dictionary for the spell checker) are installed; with ``--venv`` and
-  PySide6 installed there, ``ldd`` finds every library that Qt's offscreen
-  platform plugin and the QtCore/QtGui/QtWidgets libraries link to.
+  which the tests use to read PDFs back, libenchant with the en_GB Hunspell
+  dictionary for the spell checker, and GSSAPI for QtPdf's QtNetwork) are
+  installed; with ``--venv`` and PySide6 installed there, ``ldd`` finds every
+  library that Qt's offscreen platform plugin, the QtCore/QtGui/QtWidgets
+  libraries and the print preview's QtPdf/QtPdfWidgets/QtPrintSupport link to.
 * ``window`` - the same for a real window: the xcb family and the xcb
   platform plugin (and the Wayland plugin when ``WAYLAND_DISPLAY`` is set).
 * Optional packages (``OPTIONAL_PACKAGES``: LibreOffice Calc for ``offscreen``,
@@ -77,6 +78,9 @@ OFFSCREEN_PACKAGES: tuple[str, ...] = (
     # libenchant with dlopen, and enchant finds the en_GB Hunspell dictionary.
     "libenchant-2-2",
     "hunspell-en-gb",
+    # The print preview's QtPdf links QtNetwork, which links GSSAPI (Kerberos);
+    # Debian ranks the package "optional", so a minimal system may lack it.
+    "libgssapi-krb5-2",
 )
 
 # What a real window adds: Qt's xcb platform plugin and its GL integration.
@@ -119,10 +123,18 @@ QT_CORE_FILES: tuple[str, ...] = (
     "lib/libQt6Gui.so.6",
     "lib/libQt6Widgets.so.6",
 )
+# The print preview and printing (PySide6-Addons' QtPdf, Essentials'
+# QtPrintSupport); checked where present, so an older venv is not failed.
+QT_PRINT_FILES: tuple[str, ...] = (
+    "lib/libQt6Pdf.so.6",
+    "lib/libQt6PdfWidgets.so.6",
+    "lib/libQt6PrintSupport.so.6",
+)
 QT_FILES_BY_MODE: Mapping[str, tuple[str, ...]] = {
-    "offscreen": (*QT_CORE_FILES, "plugins/platforms/libqoffscreen.so"),
+    "offscreen": (*QT_CORE_FILES, *QT_PRINT_FILES, "plugins/platforms/libqoffscreen.so"),
     "window": (
         *QT_CORE_FILES,
+        *QT_PRINT_FILES,
         "plugins/platforms/libqoffscreen.so",
         "plugins/platforms/libqxcb.so",
         "plugins/xcbglintegrations/*.so",
@@ -171,6 +183,8 @@ SONAME_PACKAGES: Mapping[str, str] = {
     "libxcb-util.so.1": "libxcb-util1",
     "libxcb-xfixes.so.0": "libxcb-xfixes0",
     "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libgssapi_krb5.so.2": "libgssapi-krb5-2",
+    "libkrb5.so.3": "libkrb5-3",
     "libwayland-client.so.0": "libwayland-client0",
     "libwayland-cursor.so.0": "libwayland-cursor0",
     "libwayland-egl.so.1": "libwayland-egl1",

@@ -17,9 +17,11 @@ Contract:
 - The declared settings: ``COUNCIL_NAME`` (default "": a new database has no
   council until someone names it; the demo names its own), ``COUNCIL_LOGO``
   (a PNG or JPEG file, a path relative to the database's folder or absolute;
-  default "" for none) and ``ACTIONS_AS_AT`` (the day actions are judged
-  overdue on; default None for today — the demo's plans date from 2017, so
-  judged today every unfinished action would read overdue).
+  default "" for none; a file that is there must begin as a PNG or JPEG
+  does, whatever its name, and a folder is refused) and ``ACTIONS_AS_AT``
+  (the day actions are judged overdue on; default None for today — the
+  demo's plans date from 2017, so judged today every unfinished action would
+  read overdue).
 - ``get_setting`` returns the typed value (``str``, or ``date | None``). A
   stored value that does not parse as its kind (a database edited by hand)
   reads as the default, with a warning logged, so one bad row never stops
@@ -95,6 +97,9 @@ T = TypeVar("T")
 MAX_TEXT_LENGTH: Final = 200
 #: What ReportLab prints without extra libraries.
 IMAGE_SUFFIXES: Final = (".png", ".jpg", ".jpeg")
+# How PNG and JPEG files begin, whatever they are called.
+_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+_JPEG_SIGNATURE: Final = b"\xff\xd8\xff"
 _AUDIT_ROW_ID: Final = 0  # settings are keyed by name, not by a numeric id
 _SAVED_NOT = "your change was not saved"
 
@@ -127,6 +132,10 @@ class SettingSpec(ABC, Generic[T]):
 
     def warnings(self, value: T, *, database_folder: Path) -> list[str]:  # noqa: ARG002 - a hook
         """Sentences worth showing about a valid value (saved all the same)."""
+        return []
+
+    def file_errors(self, value: T, *, database_folder: Path) -> list[str]:  # noqa: ARG002 - a hook
+        """Sentences refusing a well-formed value for what it names on disk."""
         return []
 
 
@@ -168,8 +177,33 @@ class ImagePathSetting(TextSetting):
     def warnings(self, value: str, *, database_folder: Path) -> list[str]:
         # Saved even so: on a shared database the file may sit on a share that
         # this computer has not mounted right now.
-        if value and not _resolve(value, database_folder).is_file():
+        path = _resolve(value, database_folder)
+        if value and not path.is_file() and not path.is_dir():
             return [f"There is no file {value} (yet); until there is, papers print no logo."]
+        return []
+
+    def file_errors(self, value: str, *, database_folder: Path) -> list[str]:
+        # A file that is there is judged by its first bytes, not its name: a
+        # renamed document would otherwise be taken and silently left off
+        # every paper (the printer drops a logo it cannot read).
+        if not value:
+            return []
+        path = _resolve(value, database_folder)
+        if path.is_dir():
+            return [f"{self.title}: {value} is a folder, not an image file."]
+        if not path.is_file():
+            return []
+        try:
+            with path.open("rb") as file:
+                head = file.read(len(_PNG_SIGNATURE))
+        except OSError as error:
+            return [f"{self.title}: {value} cannot be read ({error.strerror or error})."]
+        if not head.startswith((_PNG_SIGNATURE, _JPEG_SIGNATURE)):
+            message = (
+                f"{self.title}: {value} is not a PNG or JPEG image (its contents are not, "
+                "whatever its name); choose an image file."
+            )
+            return [message]
         return []
 
 
@@ -324,6 +358,9 @@ def _check(
         cleaned = setting.clean(value)
     except _InvalidError as error:
         return None, [FieldProblem(field=setting.key, message=str(error))]
+    refused = setting.file_errors(cleaned, database_folder=folder)
+    if refused:
+        return None, [FieldProblem(field=setting.key, message=message) for message in refused]
     problems = [
         FieldProblem(field=setting.key, message=message, severity=Severity.WARNING)
         for message in setting.warnings(cleaned, database_folder=folder)

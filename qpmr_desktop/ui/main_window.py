@@ -317,6 +317,47 @@ class MainWindow(QMainWindow):
             self._minutes_tab.reload()
             self._on_resolutions_tab_item_activated(item_id)
 
+    def _on_print_preview_triggered(self) -> None:
+        if self._workspace is None:
+            return
+        # QtPdf and the printing stack load on first use, not at start-up.
+        from qpmr_desktop.ui.print_preview import (  # noqa: PLC0415
+            open_print_preview,
+            request_for_tab,
+        )
+
+        open_print_preview(
+            self,
+            self._workspace,
+            initial=request_for_tab(self.current_tab()),
+            closed_by=self.database_opened,
+        )
+
+    def _on_settings_triggered(self) -> None:
+        if self._workspace is None:
+            return
+        from qpmr_desktop.ui.settings_dialog import (  # noqa: PLC0415
+            SettingsCommand,
+            edit_settings,
+        )
+
+        changes = edit_settings(self, self._workspace)
+        if changes is None:
+            return
+        if changes:
+            self.undo_stack.push(
+                SettingsCommand(
+                    self._workspace,
+                    changes,
+                    on_failure=lambda message: QMessageBox.warning(
+                        self, "Could Not Undo the Settings — QPMR Desktop", message
+                    ),
+                )
+            )
+        # "My name" and the "as at" day decide which actions read as mine and overdue.
+        if self._actions_tab.is_loaded:
+            self._actions_tab.reload()
+
     def _on_find_triggered(self) -> None:
         self.current_tab().focus_filter()
 
@@ -415,6 +456,23 @@ class MainWindow(QMainWindow):
         )
         self.import_forms_action.setStatusTip("Read returned update forms, with a preview")
         self.import_forms_action.triggered.connect(self._on_import_forms_triggered)
+        file_menu.addSeparator()
+        self.print_preview_action = self._add_action(
+            file_menu, "Print Pre&view…", "action_print_preview", QKeySequence.StandardKey.Print
+        )
+        self.print_preview_action.setStatusTip(
+            "Preview committee papers (minutes, performance report, action tracker, pack), "
+            "then save them as PDF or print them"
+        )
+        self.print_preview_action.triggered.connect(self._on_print_preview_triggered)
+        self.settings_action = self._add_action(
+            file_menu, "&Settings…", "action_settings", QKeySequence.StandardKey.Preferences
+        )
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.setStatusTip(
+            "The council's name and logo for the papers, and your own preferences"
+        )
+        self.settings_action.triggered.connect(self._on_settings_triggered)
         file_menu.addSeparator()
         self.quit_action = self._add_action(
             file_menu, "&Quit", "action_quit", QKeySequence.StandardKey.Quit

@@ -67,7 +67,21 @@ def test_the_menus_and_their_actions(window: MainWindow) -> None:
         "Export Indicator Values…",
         "Export Update Forms…",
         "Import Update Forms…",
+        "Print Preview…",
+        "Settings…",
         "Quit",
+    ]
+    assert texts(menu(window, "Minutes")) == [
+        "New Meeting…",
+        "Edit Meeting…",
+        "Delete Meeting",
+        "Add Agenda Item…",
+        "Edit Agenda Item…",
+        "Move Item Up",
+        "Move Item Down",
+        "Delete Agenda Item",
+        "Approve Previous Minutes…",
+        "Paste Published Minutes…",
     ]
     assert texts(menu(window, "Edit"))[:2] == ["Undo", "Redo"]
     assert texts(menu(window, "Help")) == ["About QPMR Desktop"]

@@ -90,13 +90,15 @@ def test_dpkg_status_counts_only_installed_packages() -> None:
 def test_missing_packages_from_dpkg_output() -> None:
     installed = sl.parse_dpkg_status(DPKG_OUTPUT)
     missing = sl.missing_packages(sl.packages_for_mode("offscreen"), installed)
-    # The sample output predates the spell checker, so its two packages are missing too.
+    # The sample output predates the spell checker and the print preview, so
+    # their packages are missing too.
     assert missing == [
         "libfontconfig1",
         "libxkbcommon0",
         "poppler-utils",
         "libenchant-2-2",
         "hunspell-en-gb",
+        "libgssapi-krb5-2",
     ]
 
 
@@ -126,6 +128,7 @@ def test_ldd_output_without_missing_libraries() -> None:
         ("libxcb-cursor.so.0", "libxcb-cursor0"),
         ("libglib-2.0.so.0", "libglib2.0-0"),
         ("libz.so.1", "zlib1g"),
+        ("libgssapi_krb5.so.2", "libgssapi-krb5-2"),
     ],
 )
 def test_known_sonames_map_to_their_package(soname: str, package: str) -> None:
@@ -138,7 +141,8 @@ def test_known_sonames_map_to_their_package(soname: str, package: str) -> None:
         ("libfoo.so.3", "libfoo3"),
         ("libXrandr.so.2", "libxrandr2"),
         ("libpcre2-16.so.0", "libpcre2-16-0"),  # a name ending in a digit takes a hyphen
-        ("libgssapi_krb5.so.2", "libgssapi-krb5-2"),
+        ("libk5crypto.so.3", "libk5crypto3"),
+        ("libcom_err.so.2", "libcom-err2"),
         ("libcups.so.2.3.1", "libcups2"),
         ("libnss3.so", "libnss3"),
     ],
@@ -159,6 +163,15 @@ def test_window_mode_checks_the_xcb_plugin_and_wayland_only_in_a_wayland_session
     offscreen = sl.qt_files_for_mode("offscreen", wayland_session=True)
     assert "plugins/platforms/libqoffscreen.so" in offscreen
     assert "plugins/platforms/libqxcb.so" not in offscreen
+
+
+def test_both_modes_check_the_print_preview_libraries() -> None:
+    # QtPdf links QtNetwork and so GSSAPI, which a minimal Debian lacks.
+    assert "libgssapi-krb5-2" in sl.packages_for_mode("offscreen")
+    for mode in sl.QT_MODES:
+        files = sl.qt_files_for_mode(mode, wayland_session=False)
+        assert {"lib/libQt6Pdf.so.6", "lib/libQt6PdfWidgets.so.6"} <= set(files)
+        assert "lib/libQt6PrintSupport.so.6" in files
 
 
 def test_python_check_names_the_missing_modules() -> None:

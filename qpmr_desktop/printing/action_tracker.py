@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -35,8 +34,6 @@ from qpmr_desktop.charts.timeline_chart import (
     TimelineAction,
     TimelineData,
     TimelineEvent,
-    build_timeline_figure,
-    figure_to_svg,
 )
 from qpmr_desktop.domain.actions import ActionRag, ActionStatus
 from qpmr_desktop.printing.action_data import (
@@ -54,7 +51,7 @@ from qpmr_desktop.printing.document import (
 )
 from qpmr_desktop.printing.fonts import FontFamily
 from qpmr_desktop.printing.styles import Palette
-from qpmr_desktop.printing.vector_chart import VectorChart, register_chart_fonts
+from qpmr_desktop.printing.vector_chart import ChartJob, VectorChart, register_chart_fonts
 
 TITLE = "Improvement plan action tracker"
 NO_AREA = "No priority area"
@@ -118,12 +115,6 @@ def _update_date(at: dt.datetime) -> str:
 # ------------------------------------------------------------------ the chart as vectors
 
 
-@lru_cache(maxsize=32)
-def _timeline_svg(data: TimelineData, width_in: float, height_in: float) -> bytes:
-    """The chart's SVG, cached by its (frozen, hashable) data: a pack builds it twice."""
-    return figure_to_svg(build_timeline_figure(data, width_in=width_in, height_in=height_in))
-
-
 def timeline_chart(
     data: TimelineData, *, width: float, height: float, fonts: FontFamily
 ) -> VectorChart:
@@ -134,7 +125,7 @@ def timeline_chart(
     the performance report's charts.
     """
     register_chart_fonts(fonts)
-    return VectorChart(_timeline_svg(data, width / 72.0, height / 72.0), width, fonts.regular)
+    return VectorChart(ChartJob("timeline", data, width / 72.0, height / 72.0), width)
 
 
 def timeline_data(plan: PlanData, *, today: dt.date, sample: bool) -> TimelineData:

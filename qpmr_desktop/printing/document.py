@@ -29,6 +29,9 @@ Contract:
   nests a part's headings), each part's own running header and watermark.
   Page decoration is drawn when a page ends, so a part that starts on a new
   page has its own header on its first page.
+- ``late_text`` is a line whose text is known only when the build ends (a
+  contents page's page numbers): drawn as a form defined when the canvas is
+  saved, so a document with a contents page builds once.
 - No silent failures: a logo that cannot be read is left out with a warning
   in the log; a missing font file raises ``fonts.FontFilesMissingError``.
 """
@@ -264,6 +267,11 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab is untyped
         super().__init__(*args, **kwargs)
         self._draw_page_number = draw_page_number
         self._numbered_pages: list[tuple[str, int, tuple[float, float]]] = []
+        self._deferred: list[Callable[[Canvas], None]] = []
+
+    def defer(self, define: Callable[[Canvas], None]) -> None:
+        """Run ``define(canvas)`` when the document ends, before it is written (``LateText``)."""
+        self._deferred.append(define)
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's method
         name = f"qpmrPageNumber{self._pageNumber}"
@@ -272,12 +280,56 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab is untyped
         super().showPage()
 
     def save(self) -> None:
+        for define in self._deferred:
+            define(self)
         total = len(self._numbered_pages)
         for name, number, (width, height) in self._numbered_pages:
             self.beginForm(name, 0, 0, width, height)
             self._draw_page_number(self, number, total, (width, height))
             self.endForm()
         super().save()
+
+
+_late_text_keys = count(1)
+
+
+class LateText(Flowable):  # type: ignore[misc]  # ReportLab is untyped
+    """One line of text known only when the build ends: a contents page's page numbers.
+
+    It takes its place now (one line of ``style``, ``width`` wide) and draws
+    a form that is defined when the canvas is saved, with ``resolve()``'s
+    text, as "Page X of Y" is: so a contents page needs no second build to
+    learn where its sections landed. The text is right-aligned (a column of
+    page numbers), cut to one line, and set in ``style``'s font.
+    """
+
+    def __init__(
+        self, resolve: Callable[[], str], *, style: Any, width: float, coverage: frozenset[int]
+    ) -> None:
+        super().__init__()
+        self._resolve = resolve
+        self._style = style
+        self._coverage = coverage
+        self.width = width
+        self.height = float(style.leading)
+        self._form = f"qpmrLate{next(_late_text_keys)}"
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:  # noqa: ARG002 - ReportLab's signature
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.doForm(self._form)
+        canvas.defer(self._define)
+
+    def _define(self, canvas: Canvas) -> None:
+        style = self._style
+        text = " ".join(clean_text(self._resolve(), self._coverage).split())
+        canvas.beginForm(self._form, 0, 0, self.width, self.height)
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.setFillColor(style.textColor)
+        canvas.drawRightString(self.width, self.height - style.fontSize, text)
+        canvas.endForm()
 
 
 # ------------------------------------------------------------------ the document
@@ -423,6 +475,13 @@ class CouncilDocument(ABC):
         style = TableStyle([("FONT", (0, 0), (-1, -1), self.fonts.regular, 9.5), *commands])
         kwargs.setdefault("hAlign", "LEFT")
         return Table([list(row) for row in rows], colWidths=list(col_widths), style=style, **kwargs)
+
+    def late_text(self, resolve: Callable[[], str], style: str, *, width: float) -> LateText:
+        """A right-aligned line whose text ``resolve()`` gives when the build ends."""
+        font = self.styles[style].fontName
+        return LateText(
+            resolve, style=self.styles[style], width=width, coverage=self.fonts.coverage(font)
+        )
 
     def heading(self, text: str, style: str = "Heading1", *, level: int = 0) -> Heading:
         """A heading that is also an outline entry at ``level`` (plus the offset)."""

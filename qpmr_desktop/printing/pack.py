@@ -13,13 +13,16 @@ Contract (issue 6, point 5):
   top-level entry per part, the part's own headings nested beneath
   (``outline_offset=1``). Each part keeps its own running header, footer and
   watermark (the minutes' "DRAFT" only on the minutes' pages).
-- Contents page numbers are measured, not guessed: the pack is built twice,
-  the first time to record where each part starts. The contents page has a
-  fixed layout (one line per part), so the second build paginates the same.
+- Contents page numbers are measured, not guessed, in one build: a marker
+  notes the page each part starts on, and the contents page's numbers are
+  ``late_text`` (forms filled in when the build ends, as "Page X of Y" is).
+- Charts (the report's and the tracker's) are made on every core while the
+  rest is laid out, and cached by their data (``vector_chart``).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 from dataclasses import dataclass
@@ -133,16 +136,9 @@ class PackDocument(CouncilDocument):
         return story
 
     def render(self, *, progress: ProgressCallback | None = None) -> bytes:
-        """Build twice: the first build measures where parts start for the contents page."""
+        """One build; the contents page's numbers are filled in as it ends."""
         self._starts.clear()
-        super().render()
-        measured = dict(self._starts)
-        pdf = super().render(progress=progress)
-        if self._starts != measured:
-            # Cannot happen with a fixed-size contents page; if it ever does,
-            # a contents page with wrong numbers must not go out quietly.
-            raise RuntimeError(f"pack pagination moved between builds: {measured} → {self._starts}")
-        return pdf
+        return super().render(progress=progress)
 
     # ---- pieces
 
@@ -186,20 +182,30 @@ class PackDocument(CouncilDocument):
             )
         return story
 
+    def _start_text(self, key: str) -> str:
+        page = self._starts.get(key)
+        if page is None:
+            # A part that never reached a page would leave a contents line
+            # pointing nowhere: that must not go out quietly.
+            raise RuntimeError(f"pack part {key!r} was not placed on any page")
+        return str(page)
+
     def contents(self) -> list[Flowable]:
         rows: list[list[Flowable | str]] = [
             [self.paragraph("Part", "TableHeader"), self.paragraph("Page", "TableHeader")]
         ]
+        width = self.frame_size()[0]
         for number, part in enumerate(self.parts(), start=1):
-            page = self._starts.get(part.key)
             rows.append(
                 [
                     self.paragraph(f"{number}.\u2002{part.title}", "TableCell"),
-                    # The first build has no numbers yet; a dash keeps the layout.
-                    self.paragraph(str(page) if page is not None else "\u2014", "TableCell"),
+                    self.late_text(
+                        functools.partial(self._start_text, part.key),
+                        "TableCell",
+                        width=25 * mm - 2 * _CELL_PADDING,
+                    ),
                 ]
             )
-        width = self.frame_size()[0]
         table = self.table(
             rows,
             col_widths=[width - 25 * mm, 25 * mm],
@@ -214,6 +220,9 @@ class PackDocument(CouncilDocument):
         )
         # Not an outline entry: the outline's top level is the parts alone.
         return [self.paragraph(CONTENTS_TITLE, "Title"), Spacer(0, 4 * mm), table]
+
+
+_CELL_PADDING = 6  # ReportLab's default left and right padding of a table cell
 
 
 def _performance_document_class() -> Any:

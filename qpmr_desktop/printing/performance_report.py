@@ -8,7 +8,8 @@ Contract (issue 6, point 3; CONVENTIONS.md "Charts and printed panels"):
   sample); contents with page numbers; the key to symbols; summary counts by
   RAG and by direction of travel (against the previous quarter and the same
   quarter last year); then, theme by theme in the council's order, a summary
-  table and one panel per indicator (two to a page); last, the exceptions —
+  table and one panel per indicator (two to an A4 page: the chart on the
+  left, the figures beside it, reason, commentary and data status below); last, the exceptions —
   red, or short of target two quarters running — with their commentary.
 - RAG and direction are never colour alone: a shape and a word (● Green,
   ◆ Amber, ▲ Red, ○ Data only / No data; ↑ Improving, ↓ Worsening,
@@ -26,6 +27,7 @@ Contract (issue 6, point 3; CONVENTIONS.md "Charts and printed panels"):
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Final
@@ -47,12 +49,7 @@ from qpmr_desktop.printing.document import (
 )
 from qpmr_desktop.printing.performance_data import IndicatorPanelData, PerformanceReportData
 from qpmr_desktop.printing.styles import Palette
-from qpmr_desktop.printing.vector_chart import (
-    VectorChart,
-    chart_height,
-    chart_svg,
-    register_chart_fonts,
-)
+from qpmr_desktop.printing.vector_chart import ChartJob, VectorChart, register_chart_fonts
 
 __all__ = [
     "DIRECTION_SYMBOLS",
@@ -111,9 +108,10 @@ _DIRECTION_ORDER: Final = (
     Direction.WORSENING,
     Direction.NOT_JUDGED,
 )
-# The chart's size as built: matplotlib lays text out for this size, then it is scaled to the frame.
-_CHART_WIDTH_IN: Final = 6.6
-_CHART_HEIGHT_IN: Final = 2.2
+# The chart's share of a panel's width, and its height: two panels fill an A4 page.
+_CHART_SHARE: Final = 0.62
+_CHART_HEIGHT_IN: Final = 2.45
+_CELL_PADDING: Final = 6  # ReportLab's default left and right padding of a table cell
 
 
 class _PageMark(Flowable):  # type: ignore[misc]  # ReportLab is untyped
@@ -147,8 +145,7 @@ class PerformanceReportDocument(CouncilDocument):
         register_chart_fonts(self.fonts)
         self.report = report
         self.contents = contents
-        self._pages: dict[str, int] = {}  # section key -> page, from the layout pass
-        self._layout_pass = False
+        self._pages: dict[str, int] = {}  # section key -> page, noted as the build places it
 
     # ---- hooks
 
@@ -168,18 +165,12 @@ class PerformanceReportDocument(CouncilDocument):
         )
 
     def render(self, *, progress: ProgressCallback | None = None) -> bytes:
-        """The PDF; with a contents, after a layout pass that finds its page numbers."""
-        if self.contents:
-            self._layout_pass = True
-            try:
-                self._pages = {}
-                super().render()
-            finally:
-                self._layout_pass = False
+        """The PDF, in one build: the contents' page numbers are filled in as it ends."""
+        self._pages.clear()
         return super().render(progress=progress)
 
     def story(self) -> list[Flowable]:
-        pages: dict[str, int] = self._pages if self._layout_pass else {}
+        pages = self._pages
         story: list[Flowable] = [*self._cover(), PageBreak()]
         sections = self._sections()
         if self.contents:
@@ -220,17 +211,18 @@ class PerformanceReportDocument(CouncilDocument):
         return sections
 
     def _contents(self, sections: Sequence[tuple[str, str]]) -> list[Flowable]:
-        rows = []
-        for key, title in sections:
-            # The layout pass prints a placeholder of the same width as a page number.
-            page = self._pages.get(key)
-            rows.append(
-                [
-                    self.paragraph(title, "TableCell"),
-                    self.paragraph(str(page) if page else "00", "TableCell"),
-                ]
-            )
         width = self.frame_size()[0]
+        rows = [
+            [
+                self.paragraph(title, "TableCell"),
+                self.late_text(
+                    functools.partial(self._page_text, key),
+                    "TableCell",
+                    width=20 * mm - 2 * _CELL_PADDING,
+                ),
+            ]
+            for key, title in sections
+        ]
         table = self.table(
             rows,
             col_widths=[width - 20 * mm, 20 * mm],
@@ -242,6 +234,12 @@ class PerformanceReportDocument(CouncilDocument):
             ],
         )
         return [self.heading("Contents", "Heading1", level=0), table]
+
+    def _page_text(self, key: str) -> str:
+        page = self._pages.get(key)
+        if page is None:
+            raise RuntimeError(f"report section {key!r} was not placed on any page")
+        return str(page)
 
     # ---- key and summary
 
@@ -376,7 +374,12 @@ class PerformanceReportDocument(CouncilDocument):
         return self.markup_paragraph(markup, "TableCell")
 
     def _panel(self, indicator: IndicatorPanelData) -> Flowable:
-        """One indicator's KPI panel: kept on one page, about half of it."""
+        """One indicator's KPI panel, at most half a page: two panels to an A4 page.
+
+        The chart takes the left of the panel, built at the size it prints
+        (so its text keeps its size), and the figures stand beside it; the
+        reason, the commentary and the data status run below both.
+        """
         width = self.frame_size()[0]
         facts = [
             indicator.theme,
@@ -385,14 +388,33 @@ class PerformanceReportDocument(CouncilDocument):
         ]
         if indicator.owner:
             facts.append(f"Owner: {indicator.owner}")
+        chart_width = width * _CHART_SHARE
+        body = self.table(
+            [
+                [
+                    self._chart(indicator, chart_width),
+                    self._figures_table(indicator, width - chart_width),
+                ]
+            ],
+            col_widths=[chart_width, width - chart_width],
+            commands=[
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ],
+        )
         parts: list[Flowable] = [
             HRFlowable(width="100%", thickness=0.6, color=Palette.RULE, spaceAfter=2),
             self.heading(f"{indicator.ref}  {indicator.name}", "Heading2", level=1),
             self.paragraph(" \u00b7 ".join(facts), "Small"),
             Spacer(0, 1 * mm),
-            self._figures_table(indicator, width),
+            body,
             Spacer(0, 1 * mm),
-            self._chart(indicator, width),
+            self.markup_paragraph(
+                f"{self.bold('Reason:')} {self.escape(indicator.rag_reason, 'Small')}", "Small"
+            ),
         ]
         if indicator.commentary.strip():
             parts.append(
@@ -403,10 +425,11 @@ class PerformanceReportDocument(CouncilDocument):
             )
         # Sample figures are marked in the value line and stamped on the chart.
         parts.append(self.paragraph(self._status_line(indicator), "Small"))
-        parts.append(Spacer(0, 2 * mm))
+        parts.append(Spacer(0, 3 * mm))
         return KeepTogether(parts)
 
     def _figures_table(self, indicator: IndicatorPanelData, width: float) -> Flowable:
+        """The figures beside the chart: label above value, one fact a row."""
         value = indicator.value_text or "No figure"
         if indicator.numerator_text and indicator.denominator_text:
             value += f" ({indicator.numerator_text} of {indicator.denominator_text})"
@@ -418,36 +441,32 @@ class PerformanceReportDocument(CouncilDocument):
         if indicator.floor_text:
             target += f"; floor {indicator.floor_text}"
         rows: list[list[Flowable | str]] = [
-            [
-                self._label(indicator.period_label),
-                self.markup_paragraph(self.bold(value), "TableCell"),
-                self._label("Target"),
-                self.paragraph(target, "TableCell"),
-                self._rag_chip(indicator.rag),
-            ],
-            [self._label("Reason"), self.paragraph(indicator.rag_reason, "TableCell"), "", "", ""],
-            [self._label("Direction"), self._directions(indicator), "", "", ""],
+            [self._label(indicator.period_label)],
+            [self.markup_paragraph(self.bold(value), "TableCell")],
+            [self._label("Target")],
+            [self.paragraph(target, "TableCell")],
+            [self._rag_chip(indicator.rag)],
+            [self._label("Direction")],
+            [self._directions(indicator)],
         ]
         compared = [f"{c.label} {c.value_text}" for c in indicator.comparators]
         if compared or indicator.record:
             text = "; ".join(compared) + "." if compared else "No comparators."
             if indicator.record:
                 text += f" {indicator.record}."
-            rows.append(
-                [self._label("Compared with"), self.paragraph(text, "TableCell"), "", "", ""]
-            )
-        label, target_label, rag = 27 * mm, 14 * mm, 22 * mm
-        rest = width - label - target_label - rag
+            rows += [[self._label("Compared with")], [self.paragraph(text, "TableCell")]]
+        labels = [index for index, row in enumerate(rows) if index in (0, 2, 5, 7)]
         return self.table(
             rows,
-            col_widths=[label, rest * 0.62, target_label, rest * 0.38, rag],
+            col_widths=[width],
             commands=[
-                *(("SPAN", (1, row), (4, row)) for row in range(1, len(rows))),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                 ("BACKGROUND", (0, 0), (-1, -1), Palette.TINT),
+                *(("TOPPADDING", (0, row), (-1, row), 3) for row in labels if row),
             ],
         )
 
@@ -459,16 +478,15 @@ class PerformanceReportDocument(CouncilDocument):
                 (indicator.direction_last_year, indicator.last_year_label),
             )
         ]
-        return self.markup_paragraph(" \u00b7 ".join(lines), "TableCell")
+        return self.markup_paragraph("<br/>".join(lines), "TableCell")
 
     def _chart(self, indicator: IndicatorPanelData, width: float) -> Flowable:
         if indicator.chart is None:
             return Spacer(0, 0)
-        if self._layout_pass:
-            # The layout pass only needs the space; building charts there would double the cost.
-            return Spacer(width, chart_height(width, _CHART_WIDTH_IN, _CHART_HEIGHT_IN))
-        svg = chart_svg(indicator.chart, _CHART_WIDTH_IN, _CHART_HEIGHT_IN)
-        return VectorChart(svg, width, self.fonts.regular)
+        # Built at the size it prints, so matplotlib lays its text out at full size.
+        return VectorChart(
+            ChartJob("indicator", indicator.chart, width / 72.0, _CHART_HEIGHT_IN), width
+        )
 
     def _status_line(self, indicator: IndicatorPanelData) -> str:
         parts = []

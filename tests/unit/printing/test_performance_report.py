@@ -159,3 +159,24 @@ def test_charts_are_vectors_with_text_and_every_font_is_embedded(
     assert all(line.split()[-5] == "yes" for line in fonts), fonts
     # The chart's active title is text in the PDF.
     assert "1,875 in Q1 2017/18" in flat_text(pdf)
+
+
+def test_indicator_panels_print_two_to_a_page(
+    demo: tuple[PerformanceReportData, list[IndicatorRow], Path],
+) -> None:
+    report, _, pdf = demo
+    pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf).pages]
+    # Every panel, and only a panel, has a "Reason:" line.
+    per_page = [page.count("Reason: ") for page in pages]
+    assert sum(per_page) == len(report.indicators)
+    assert max(per_page) == 2
+    # Each theme starts on a fresh page under its table, where one panel may fit:
+    # at most ceil(n / 2) + 1 pages of panels a theme, fewer than one a panel.
+    pages_with_panels = sum(1 for count in per_page if count)
+    assert pages_with_panels <= sum((len(t.indicators) + 1) // 2 + 1 for t in report.themes)
+    assert pages_with_panels < len(report.indicators)
+    # The figures stand beside the chart, on the panel's page.
+    first = report.indicators[0]
+    page = next(page for page in pages if f"Reason: {first.rag_reason}"[:40] in page)
+    assert first.period_label in page
+    assert "Target" in page

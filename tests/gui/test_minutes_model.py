@@ -7,7 +7,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from pytestqt.qtbot import QtBot
 
 from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
@@ -405,3 +413,85 @@ def test_the_seed_item_on_the_demo(qtmodeltester: ModelChecker, demo_workspace: 
         "inspection update information and comments be noted."
     )
     qtmodeltester.check(model)
+
+
+# ------------------------------------------------------------------ what painting asks
+
+_PAINT_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.ForegroundRole,
+    ItemRole.KIND,
+    ItemRole.ROW,
+    ItemRole.ID,
+)
+
+
+def _multi(model: MinutesTreeModel | MinutesFilterProxy, index: QModelIndex, role: int) -> object:
+    item = QModelRoleData(role)
+    model.multiData(index, QModelRoleDataSpan(item))
+    return item.data()
+
+
+def _every_index(model: QAbstractItemModel) -> list[QModelIndex]:
+    found: list[QModelIndex] = []
+    pending = [QModelIndex()]
+    while pending:
+        parent = pending.pop()
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, 0, parent)
+            found.append(index)
+            pending.append(index)
+    return found
+
+
+def _loaded(model: MinutesTreeModel) -> MinutesTreeModel:
+    meeting = model.index(0, 0)
+    model.fetchMore(meeting)
+    model.fetchMore(model.index(1, 0, meeting))
+    return model
+
+
+@pytest.mark.parametrize("through_proxy", [False, True])
+def test_multi_data_answers_what_data_answers(model: MinutesTreeModel, through_proxy: bool) -> None:
+    _loaded(model)
+    view: MinutesTreeModel | MinutesFilterProxy = (
+        MinutesFilterProxy(model) if through_proxy else model
+    )
+    indexes = _every_index(view)
+    kinds = {index.data(ItemRole.KIND) for index in indexes}
+    assert kinds == set(NodeKind)  # every kind of node is compared
+    for index in indexes:
+        for role in _PAINT_ROLES:
+            assert _multi(view, index, role) == index.data(role), (index.data(), role)
+
+
+def test_the_proxys_short_cuts_agree_with_qts_own_answers(model: MinutesTreeModel) -> None:
+    """flags() and hasChildren() of top-level rows are answered without asking the source."""
+    _loaded(model)
+    ours = MinutesFilterProxy(model)
+    plain = QSortFilterProxyModel()
+    plain.setSourceModel(model)
+    for text in ("", "highest EVER"):
+        ours.set_filter_text(text)
+        plain.setFilterFixedString("")
+        if text:  # the same rows: filter the plain proxy the same way
+            plain.setRecursiveFilteringEnabled(True)
+            plain.setFilterRole(Qt.ItemDataRole.DisplayRole)
+            plain.setFilterFixedString("highest ever")
+            plain.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        mine = _every_index(ours)
+        theirs = _every_index(plain)
+        assert [i.data() for i in mine] == [i.data() for i in theirs]
+        for a, b in zip(mine, theirs, strict=True):
+            assert ours.flags(a) == plain.flags(b), a.data()
+            assert ours.hasChildren(a) == plain.hasChildren(b), a.data()
+    # A meeting not loaded yet offers to expand; one without items does not.
+    fresh = MinutesFilterProxy(MinutesTreeModel(FakeMinutesSource()))
+    assert fresh.hasChildren(fresh.index(0, 0))
+    assert not fresh.hasChildren(fresh.index(1, 0))
+    assert fresh.flags(fresh.index(0, 0)) == (
+        Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+    )

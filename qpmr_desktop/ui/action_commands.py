@@ -1,6 +1,6 @@
 """Undo commands for improvement-plan actions: one ``QUndoCommand`` class per user action.
 
-Contract (the indicator commands' pattern, over ``services.action_editing``):
+Contract (the machinery is ``ui.service_commands``'s; this module adds the action parts):
 
 - Every command calls only ``services.action_editing``. Its first ``redo``
   makes the change (``record_action_update``, ``update_action``,
@@ -11,18 +11,17 @@ Contract (the indicator commands' pattern, over ``services.action_editing``):
   is still the action's newest: otherwise the service refuses, and the
   command is dropped), and redoing puts the very same entry back.
 - ``ActionEditor`` is what the commands of one undo stack share: the open
-  workspace, the latest version of every action they changed (versions only
-  go up, so undoing an older command must expect the version a newer one left
-  behind), and two signals. ``change_applied`` carries every ``ActionChange``
-  as it happens, so the tab refreshes only the actions named. ``command_failed``
-  carries the undo text, a sentence, and whether the views must reload, when a
-  service refused (``ConflictError``: someone else changed or deleted the
-  action; ``NotAllowedError``: the rules said no, such as a newer update;
-  ``ValidationError``; ``NotFoundError``). Commands never show a message: the
+  workspace, the latest version of every action they changed (keyed by id),
+  and the signals. ``change_applied`` carries every ``ActionChange`` as it
+  happens, so the tab refreshes only the actions named. ``command_failed``
+  carries the undo text, a sentence (each problem of a ``ValidationError``
+  spelt out), and whether the views must reload, when a service refused
+  (``ConflictError``: someone else changed or deleted the action, reload;
+  ``NotFoundError``, reload; ``NotAllowedError``: the rules said no, such as
+  a newer update; ``ValidationError``). Commands never show a message: the
   tab does, after the stack has finished.
 - A command whose service call fails marks itself obsolete, so ``QUndoStack``
-  drops it (on push, undo or redo alike). A change that turns out to be a
-  no-op is dropped the same way, silently.
+  drops it (on push, undo or redo alike). A no-op is dropped silently.
 - ``UpdateActionCommand`` merges (``id``/``mergeWith``) with the command
   before it when both change the same fields of the same action, so retyping a
   description three times is one undo step back to the first text. Progress
@@ -38,20 +37,14 @@ Contract (the indicator commands' pattern, over ``services.action_editing``):
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Final
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand
 
 from qpmr_desktop.domain.actions import ActionRag, ActionStatus
-from qpmr_desktop.services.errors import (
-    ConflictError,
-    NotAllowedError,
-    NotFoundError,
-    ValidationError,
-)
+from qpmr_desktop.services.errors import ConflictError, NotFoundError, ValidationError
 from qpmr_desktop.services.read_models import (
     ActionChange,
     ActionChangeKind,
@@ -61,7 +54,7 @@ from qpmr_desktop.services.read_models import (
     PlanEventDraft,
     PlanSubject,
 )
-from qpmr_desktop.services.workspace import Workspace
+from qpmr_desktop.ui.service_commands import RowVersions, ServiceCommand, ServiceEditor
 
 __all__ = [
     "ACTION_FIELD_LABELS",
@@ -83,14 +76,8 @@ __all__ = [
     "merge_action_changes",
 ]
 
-# Command ids for mergeWith; any number distinct from the other stacks' commands.
-_UPDATE_ACTION_ID: Final = 4101
-
 # The editing service is imported where each command first calls it, not here: it
 # brings SQLAlchemy, and the window paints before that loads.
-
-# Errors a service raises for a person to read; anything else is a bug and propagates.
-_REFUSALS = (ConflictError, ValidationError, NotAllowedError, NotFoundError)
 
 #: How a field is named in undo texts ("Undo Change due date of 2.3").
 ACTION_FIELD_LABELS: Final[Mapping[str, str]] = MappingProxyType(
@@ -128,62 +115,26 @@ def merge_action_changes(first: ActionChange, second: ActionChange) -> ActionCha
     )
 
 
-class ActionEditor(QObject):
-    """What one undo stack's action commands share; see the module contract."""
+class ActionEditor(ServiceEditor[int, ActionChange]):
+    """What one undo stack's action and plan commands share; see the module contract."""
 
-    change_applied = Signal(object)  # ActionChange
     plan_change_applied = Signal(object)  # PlanChange
-    command_failed = Signal(str, str, bool)  # undo text, message, whether to reload
+
+    # A refused rule (a newer update) leaves the views right: only these make them stale.
+    RELOAD_AFTER = (ConflictError, NotFoundError)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._workspace: Workspace | None = None
-        self._versions: dict[int, int | None] = {}
-        self._plan_versions: dict[tuple[PlanSubject, int], int | None] = {}
-        self._last_applied: ActionChange | None = None
+        self._plan_versions: RowVersions[tuple[PlanSubject, int]] = RowVersions()
         self._last_plan_change: PlanChange | None = None
 
-    @property
-    def workspace(self) -> Workspace:
-        if self._workspace is None:
-            raise RuntimeError("No database is open: there is nothing to edit.")
-        return self._workspace
-
-    @property
-    def has_workspace(self) -> bool:
-        return self._workspace is not None
-
-    def set_workspace(self, workspace: Workspace | None) -> None:
-        """Edit ``workspace`` from now on; versions seen in the old one are forgotten."""
-        self._workspace = workspace
-        self._versions.clear()
-        self._plan_versions.clear()
-        self._last_applied = None
-        self._last_plan_change = None
-
-    @property
-    def last_applied(self) -> ActionChange | None:
-        """The change most recently made by any command (a new action's id, after a push)."""
-        return self._last_applied
-
     def version_of(self, action_id: int, seen: int) -> int:
-        """The version to expect for ``action_id``: the newest this editor made, else ``seen``.
-
-        A row read before one of this stack's own changes would otherwise look
-        stale to the service.
-        """
-        known = self._versions.get(action_id)
-        return seen if known is None else max(known, seen)
+        """The version to expect for ``action_id``: the newest this editor made, else ``seen``."""
+        return self._versions.expected(action_id, seen)
 
     def version_for(self, change: ActionChange) -> int | None:
         """The version the action of ``change`` is at now, as far as this editor knows."""
-        return self._versions.get(change.action_id, change.version)
-
-    def applied(self, change: ActionChange) -> None:
-        """Remember the version ``change`` left its action at, and tell the views."""
-        self._versions[change.action_id] = change.version
-        self._last_applied = change
-        self.change_applied.emit(change)
+        return self._versions.current(change.action_id, change.version)
 
     @property
     def last_plan_change(self) -> PlanChange | None:
@@ -192,86 +143,45 @@ class ActionEditor(QObject):
 
     def plan_version_of(self, subject: PlanSubject, row_id: int, seen: int) -> int:
         """As ``version_of``, for a plan, a priority area or an event."""
-        known = self._plan_versions.get((subject, row_id))
-        return seen if known is None else max(known, seen)
+        return self._plan_versions.expected((subject, row_id), seen)
 
     def plan_version_for(self, change: PlanChange) -> int | None:
-        return self._plan_versions.get((change.subject, change.row_id), change.version)
+        return self._plan_versions.current((change.subject, change.row_id), change.version)
 
     def plan_applied(self, change: PlanChange) -> None:
         """Remember the version a plan change left its row at, and tell the views."""
-        self._plan_versions[(change.subject, change.row_id)] = change.version
+        self._plan_versions.record((change.subject, change.row_id), change.version)
         self._last_plan_change = change
         self.plan_change_applied.emit(change)
 
-    def failed(self, what: str, error: Exception) -> None:
-        """Report a refused step: a sentence for a person, and whether the views must reload."""
-        reload = isinstance(error, ConflictError | NotFoundError)
-        self.command_failed.emit(what, _sentence(error), reload)
+    def describe(self, error: Exception) -> str:
+        """The service's words, with each field problem of a ``ValidationError`` spelt out."""
+        if isinstance(error, ValidationError):
+            problems = [problem.message for problem in error.problems if problem.message]
+            if problems:
+                return " ".join(problems)
+        return str(error)
+
+    def _forget(self) -> None:
+        super()._forget()
+        self._plan_versions.clear()
+        self._last_plan_change = None
+
+    def _rows_written(self, change: ActionChange) -> Iterable[tuple[int, int | None]]:
+        return ((change.action_id, change.version),)
 
 
-def _sentence(error: Exception) -> str:
-    """The service's words, with each field problem of a ``ValidationError`` spelt out."""
-    if isinstance(error, ValidationError):
-        problems = [problem.message for problem in error.problems if problem.message]
-        if problems:
-            return " ".join(problems)
-    return str(error)
-
-
-class _ActionCommand(QUndoCommand):
+class _ActionCommand(ServiceCommand[ActionEditor, ActionChange]):
     """Makes a change once, then flips between it and its inverse through the service."""
 
-    def __init__(self, editor: ActionEditor, text: str) -> None:
-        super().__init__(text)
-        self._editor = editor
-        self._change: ActionChange | None = None
-
-    @property
-    def change(self) -> ActionChange | None:
-        """The last change this command made (its forward change after a redo)."""
-        return self._change
-
-    def redo(self) -> None:
-        if self.isObsolete():
-            return
-        if self._change is None:
-            self._run(self._first_redo, first=True)
-        else:
-            self._run(self._revert, first=False)
-
-    def undo(self) -> None:
-        if self.isObsolete() or self._change is None:
-            return
-        self._run(self._revert, first=False)
-
-    def _first_redo(self) -> ActionChange:
-        raise NotImplementedError
-
-    def _revert(self) -> ActionChange:
-        assert self._change is not None  # undo and later redos follow a first redo
+    def _revert(self, change: ActionChange) -> ActionChange:
         from qpmr_desktop.services.action_editing import revert_action_change  # noqa: PLC0415
 
         return revert_action_change(
             workspace=self._editor.workspace,
-            change=self._change,
-            expected_version=self._editor.version_for(self._change),
+            change=change,
+            expected_version=self._editor.version_for(change),
         )
-
-    def _run(self, step: Callable[[], ActionChange], *, first: bool) -> None:
-        try:
-            change = step()
-        except _REFUSALS as error:
-            # Dropped from the stack: the step cannot be taken, and the steps
-            # around it must not assume it was.
-            self.setObsolete(True)
-            self._editor.failed(self.text(), error)
-            return
-        if first and not change.changed:
-            self.setObsolete(True)  # nothing differed: nothing to undo
-            return
-        self._change = change
-        self._editor.applied(change)
 
 
 class RecordActionUpdateCommand(_ActionCommand):
@@ -326,6 +236,8 @@ def _update_text(ref: str, status: ActionStatus | None, progress: int | None, no
 class UpdateActionCommand(_ActionCommand):
     """Change some fields of an action; merges with a previous edit of the same fields."""
 
+    MERGE_ID = 4201  # any number no other merging class uses
+
     def __init__(
         self,
         editor: ActionEditor,
@@ -356,25 +268,14 @@ class UpdateActionCommand(_ActionCommand):
             changes=self._changes,
         )
 
-    def id(self) -> int:
-        return _UPDATE_ACTION_ID
+    def _merge_key(self) -> Hashable:
+        return (self.action_id, self.fields)
 
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (
-            isinstance(other, UpdateActionCommand)
-            and (other.action_id, other.fields) == (self.action_id, self.fields)
-        ):
-            return False
-        if self.isObsolete() or other.isObsolete():
-            return False  # a failed step is never folded into a good one
-        mine, theirs = self._change, other.change
-        if mine is None or theirs is None or mine.kind is not ActionChangeKind.UPDATE:
-            return False
-        self._change = merge_action_changes(mine, theirs)
-        if not self._change.changed:
-            # Typed back to what it was: the step has nothing left to undo.
-            self.setObsolete(True)
-        return True
+    def _can_merge(self, first: ActionChange, second: ActionChange) -> bool:  # noqa: ARG002
+        return first.kind is ActionChangeKind.UPDATE
+
+    def _merged(self, first: ActionChange, second: ActionChange) -> ActionChange:
+        return merge_action_changes(first, second)
 
 
 class SetRagOverrideCommand(_ActionCommand):
@@ -450,55 +351,19 @@ class DeleteActionCommand(_ActionCommand):
 # ------------------------------------------------------------------ plans, areas, events
 
 
-class _PlanCommand(QUndoCommand):
+class _PlanCommand(ServiceCommand[ActionEditor, PlanChange]):
     """A plan, area or event change made once, then flipped through ``revert_plan_change``."""
 
-    def __init__(self, editor: ActionEditor, text: str) -> None:
-        super().__init__(text)
-        self._editor = editor
-        self._change: PlanChange | None = None
-
-    @property
-    def change(self) -> PlanChange | None:
-        return self._change
-
-    def redo(self) -> None:
-        if self.isObsolete():
-            return
-        if self._change is None:
-            self._run(self._first_redo, first=True)
-        else:
-            self._run(self._revert, first=False)
-
-    def undo(self) -> None:
-        if self.isObsolete() or self._change is None:
-            return
-        self._run(self._revert, first=False)
-
-    def _first_redo(self) -> PlanChange:
-        raise NotImplementedError
-
-    def _revert(self) -> PlanChange:
-        assert self._change is not None  # undo and later redos follow a first redo
+    def _revert(self, change: PlanChange) -> PlanChange:
         from qpmr_desktop.services.plans import revert_plan_change  # noqa: PLC0415
 
         return revert_plan_change(
             workspace=self._editor.workspace,
-            change=self._change,
-            expected_version=self._editor.plan_version_for(self._change),
+            change=change,
+            expected_version=self._editor.plan_version_for(change),
         )
 
-    def _run(self, step: Callable[[], PlanChange], *, first: bool) -> None:
-        try:
-            change = step()
-        except _REFUSALS as error:
-            self.setObsolete(True)
-            self._editor.failed(self.text(), error)
-            return
-        if first and not change.changed:
-            self.setObsolete(True)
-            return
-        self._change = change
+    def _applied(self, change: PlanChange) -> None:
         self._editor.plan_applied(change)
 
     def _version(self, subject: PlanSubject, row_id: int, seen: int) -> int:

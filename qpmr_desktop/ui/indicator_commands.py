@@ -1,6 +1,6 @@
 """Undo commands for editing indicators: one ``QUndoCommand`` class per user action.
 
-Contract:
+Contract (the machinery is ``ui.service_commands``'s; this module adds the indicator parts):
 
 - Every command calls only ``services.indicator_editing``. Its first ``redo``
   makes the change (``create_indicator``, ``update_indicator``,
@@ -10,22 +10,22 @@ Contract:
   database to build its inverse, and the inverse still goes through the
   service's validation and version check).
 - ``IndicatorEditor`` is what the commands of one undo stack share: the open
-  workspace, the latest version of every row they have changed (versions only
-  go up, so undoing an older command must expect the version a newer one left
-  behind), and two signals. ``change_applied`` carries every
-  ``IndicatorChange`` as it happens, so views refresh only what its flags name.
-  ``command_failed`` carries a sentence when a service refused (someone else
-  changed or deleted the row: ``ConflictError``; the rules or the data said no:
-  ``ValidationError``, ``NotAllowedError``, ``NotFoundError``). Commands never
-  show a message themselves: the tab does, after the stack has finished.
+  workspace, the latest version of every row they have changed (keyed by
+  ``row_key``: the indicator, a period's figures, a year's targets), and the
+  two signals. ``change_applied`` carries every ``IndicatorChange`` as it
+  happens, so views refresh only what its flags name. ``command_failed``
+  carries a sentence when a service refused (someone else changed or deleted
+  the row: ``ConflictError``; the rules or the data said no:
+  ``ValidationError``, ``NotAllowedError``, ``NotFoundError``), and asks the
+  views to reload after all but a ``ValidationError``. Commands never show a
+  message themselves: the tab does, after the stack has finished.
 - A command whose service call fails marks itself obsolete, so ``QUndoStack``
-  drops it (on push, undo or redo alike) and the stack holds only steps that
-  can still be taken. A change that turns out to be a no-op is dropped the same
-  way, silently.
+  drops it (on push, undo or redo alike). A no-op is dropped silently.
 - ``SetValueCommand`` and ``EditIndicatorCommand`` merge (``id``/``mergeWith``)
   with the command before them when both edit the same fields of the same row
   (the same cell, the same form field), so typing over a figure three times is
-  one undo step; their combined change goes back to the state before the first.
+  one undo step; their combined change (``merge_changes``) goes back to the
+  state before the first.
 - Multi-row actions (pasting a block into the values grid, saving a form with
   its targets) are ``QUndoStack`` macros of these commands: one undo step.
 """
@@ -33,27 +33,18 @@ Contract:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand
-
 from qpmr_desktop.domain.periods import Quarter, financial_year_label
-from qpmr_desktop.services.errors import (
-    ConflictError,
-    NotAllowedError,
-    NotFoundError,
-    ValidationError,
-)
 from qpmr_desktop.services.read_models import (
     ChangeKind,
     ChangeSubject,
     IndicatorChange,
     IndicatorDraft,
 )
-from qpmr_desktop.services.workspace import Workspace
+from qpmr_desktop.ui.service_commands import ServiceCommand, ServiceEditor
 
 __all__ = [
     "FIELD_LABELS",
@@ -69,15 +60,8 @@ __all__ = [
     "row_key",
 ]
 
-# Command ids for mergeWith; any distinct numbers do.
-_EDIT_INDICATOR_ID: Final = 3101
-_SET_VALUE_ID: Final = 3102
-
 # The editing service is imported where each command first calls it, not here: it
 # brings SQLAlchemy (about half a second), and the window paints before that loads.
-
-# Errors a service raises for a person to read; anything else is a bug and propagates.
-_REFUSALS = (ConflictError, ValidationError, NotAllowedError, NotFoundError)
 
 #: How a field is named in undo texts ("Undo Change Q1 2017/18 value of CLA-01").
 FIELD_LABELS: Final[Mapping[str, str]] = MappingProxyType(
@@ -150,115 +134,31 @@ def merge_changes(first: IndicatorChange, second: IndicatorChange) -> IndicatorC
     )
 
 
-class IndicatorEditor(QObject):
+class IndicatorEditor(ServiceEditor[RowKey, IndicatorChange]):
     """What one undo stack's indicator commands share; see the module contract."""
-
-    change_applied = Signal(object)  # IndicatorChange
-    command_failed = Signal(str, str, bool)  # undo text, message, whether to reload
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._workspace: Workspace | None = None
-        self._versions: dict[RowKey, int | None] = {}
-        self._last_applied: IndicatorChange | None = None
-
-    @property
-    def workspace(self) -> Workspace:
-        if self._workspace is None:
-            raise RuntimeError("No database is open: there is nothing to edit.")
-        return self._workspace
-
-    def set_workspace(self, workspace: Workspace | None) -> None:
-        """Edit ``workspace`` from now on; versions seen in the old one are forgotten."""
-        self._workspace = workspace
-        self._versions.clear()
-
-    @property
-    def last_applied(self) -> IndicatorChange | None:
-        """The change most recently made by any command (a new indicator's id, after a push)."""
-        return self._last_applied
 
     def version_for(self, change: IndicatorChange) -> int | None:
         """The version the row ``change`` changed is at now, as far as this editor knows."""
-        return self._versions.get(row_key(change), change.version)
+        return self._versions.current(row_key(change), change.version)
 
-    def applied(self, change: IndicatorChange) -> None:
-        """Remember the version ``change`` left its row at, and tell the views."""
-        self._versions[row_key(change)] = change.version
-        self._last_applied = change
-        self.change_applied.emit(change)
-
-    def failed(self, what: str, error: Exception) -> None:
-        """Report a refused step: a sentence for a person, and whether the views must reload."""
-        reload = isinstance(error, ConflictError | NotFoundError | NotAllowedError)
-        self.command_failed.emit(what, str(error), reload)
+    def _rows_written(self, change: IndicatorChange) -> Iterable[tuple[RowKey, int | None]]:
+        return ((row_key(change), change.version),)
 
 
-class _IndicatorCommand(QUndoCommand):
+class _IndicatorCommand(ServiceCommand[IndicatorEditor, IndicatorChange]):
     """Makes a change once, then flips between it and its inverse through ``revert_change``."""
 
-    def __init__(self, editor: IndicatorEditor, text: str) -> None:
-        super().__init__(text)
-        self._editor = editor
-        self._change: IndicatorChange | None = None
-
-    @property
-    def change(self) -> IndicatorChange | None:
-        """The last change this command made (its forward change after a redo)."""
-        return self._change
-
-    def redo(self) -> None:
-        if self.isObsolete():
-            return
-        if self._change is None:
-            self._run(self._first_redo, first=True)
-        else:
-            self._run(self._revert, first=False)
-
-    def undo(self) -> None:
-        if self.isObsolete() or self._change is None:
-            return
-        self._run(self._revert, first=False)
-
-    def _first_redo(self) -> IndicatorChange:
-        raise NotImplementedError
-
-    def _absorb(self, later: _IndicatorCommand) -> bool:
-        """Fold ``later`` (just done) into this command (done before it); False if it cannot."""
-        if self.isObsolete() or later.isObsolete():
-            return False  # a failed step is never folded into a good one
-        if self._change is None or later.change is None:
-            return False
-        self._change = merge_changes(self._change, later.change)
-        if not self._change.changed:
-            # Typed back to what it was: the step has nothing left to undo.
-            self.setObsolete(True)
-        return True
-
-    def _revert(self) -> IndicatorChange:
-        assert self._change is not None  # undo and later redos follow a first redo
+    def _revert(self, change: IndicatorChange) -> IndicatorChange:
         from qpmr_desktop.services.indicator_editing import revert_change  # noqa: PLC0415
 
         return revert_change(
             workspace=self._editor.workspace,
-            change=self._change,
-            expected_version=self._editor.version_for(self._change),
+            change=change,
+            expected_version=self._editor.version_for(change),
         )
 
-    def _run(self, step: Callable[[], IndicatorChange], *, first: bool) -> None:
-        try:
-            change = step()
-        except _REFUSALS as error:
-            # Dropped from the stack: the step cannot be taken, and the steps
-            # around it must not assume it was.
-            self.setObsolete(True)
-            self._editor.failed(self.text(), error)
-            return
-        if first and not change.changed:
-            self.setObsolete(True)  # nothing differed: nothing to undo
-            return
-        self._change = change
-        self._editor.applied(change)
+    def _merged(self, first: IndicatorChange, second: IndicatorChange) -> IndicatorChange:
+        return merge_changes(first, second)
 
 
 class CreateIndicatorCommand(_IndicatorCommand):
@@ -281,6 +181,8 @@ class CreateIndicatorCommand(_IndicatorCommand):
 
 class EditIndicatorCommand(_IndicatorCommand):
     """Change some fields of an indicator; merges with a previous edit of the same fields."""
+
+    MERGE_ID = 3101  # any number no other merging class uses
 
     def __init__(
         self,
@@ -309,16 +211,8 @@ class EditIndicatorCommand(_IndicatorCommand):
             changes=self._changes,
         )
 
-    def id(self) -> int:
-        return _EDIT_INDICATOR_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (
-            isinstance(other, EditIndicatorCommand)
-            and (other.indicator_id, other.fields) == (self.indicator_id, self.fields)
-        ):
-            return False
-        return self._absorb(other)
+    def _merge_key(self) -> Hashable:
+        return (self.indicator_id, self.fields)
 
 
 class RetireIndicatorCommand(_IndicatorCommand):
@@ -369,6 +263,8 @@ class SetValueCommand(_IndicatorCommand):
     the same fields of the same period merge into one undo step.
     """
 
+    MERGE_ID = 3102
+
     def __init__(
         self,
         editor: IndicatorEditor,
@@ -403,17 +299,8 @@ class SetValueCommand(_IndicatorCommand):
             expected_version=self._expected_version,
         )
 
-    def id(self) -> int:
-        return _SET_VALUE_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (
-            isinstance(other, SetValueCommand)
-            and (other.indicator_id, other.period, other.fields)
-            == (self.indicator_id, self.period, self.fields)
-        ):
-            return False
-        return self._absorb(other)
+    def _merge_key(self) -> Hashable:
+        return (self.indicator_id, self.period, self.fields)
 
 
 class SetTargetCommand(_IndicatorCommand):

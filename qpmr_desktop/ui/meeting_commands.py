@@ -5,7 +5,7 @@ they press OK: the meeting's fields, each line of attendance added, moved or
 removed, the presenters and documents of an item. ``MinutesStepsCommand``
 makes those calls as one step on the window's undo stack.
 
-Contract:
+Contract (the machinery is ``ui.service_commands.ServiceStepsCommand``'s):
 
 - A *step* is a callable given the changes already made by the steps before
   it (so that a step can use the id of the row an earlier step added) and
@@ -37,21 +37,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtGui import QUndoCommand
-
-from qpmr_desktop.services.errors import (
-    ConflictError,
-    NotAllowedError,
-    NotFoundError,
-    ValidationError,
-)
 from qpmr_desktop.services.read_models import MinutesChange, RowRef
 from qpmr_desktop.ui.minutes_commands import MinutesEditor
+from qpmr_desktop.ui.service_commands import REFUSALS, ServiceStepsCommand
 
+# REFUSALS stays importable from here: the meeting and agenda dialogs catch it.
 __all__ = ["REFUSALS", "MinutesStepsCommand", "Step", "service_step"]
-
-#: What a service raises for a person to read; anything else is a bug and propagates.
-REFUSALS = (ConflictError, ValidationError, NotAllowedError, NotFoundError)
 
 Step = Callable[[Sequence[MinutesChange]], MinutesChange]
 
@@ -83,39 +74,16 @@ def service_step(
     return step
 
 
-class MinutesStepsCommand(QUndoCommand):
+class MinutesStepsCommand(ServiceStepsCommand[MinutesChange]):
     """Several minutes changes as one undo step; see the module contract."""
 
     def __init__(self, editor: MinutesEditor, text: str, steps: Sequence[Step]) -> None:
         super().__init__(text)
         self._editor = editor
         self._steps = tuple(steps)
-        # The last change of each step that changed something: forward after a
-        # redo, the inverses after an undo.
-        self._changes: list[MinutesChange] | None = None
         self.error: Exception | None = None
 
-    @property
-    def changes(self) -> tuple[MinutesChange, ...]:
-        """The changes the command last made (its forward changes after a redo)."""
-        return tuple(self._changes or ())
-
-    def redo(self) -> None:
-        if self.isObsolete():
-            return
-        if self._changes is None:
-            self._first_redo()
-        else:
-            self._revert_all(self._changes, newest_first=False)
-
-    def undo(self) -> None:
-        if self.isObsolete() or self._changes is None:
-            return
-        self._revert_all(self._changes, newest_first=True)
-
-    # ------------------------------------------------------------ internals
-
-    def _first_redo(self) -> None:
+    def _make(self) -> list[MinutesChange] | None:
         made: list[MinutesChange] = []
         try:
             for step in self._steps:
@@ -124,44 +92,21 @@ class MinutesStepsCommand(QUndoCommand):
                     made.append(change)
                     self._editor.applied(change)
         except REFUSALS as error:
+            # Left to the dialog that pushed the command, which still holds what was typed.
             self.error = error
             self.setObsolete(True)
-            try:
-                for change in reversed(made):
-                    self._editor.applied(self._revert(change))
-            except REFUSALS as second:
-                # Cannot happen unless someone else changed the same rows
-                # meanwhile; say so rather than pretend all was put back.
-                self._editor.failed(self.text(), second)
-            return
+            self._roll_back(made, range(len(made)))
+            return None
         if not made:
             self.setObsolete(True)
-            return
-        self._changes = made
-
-    def _revert_all(self, changes: list[MinutesChange], *, newest_first: bool) -> None:
-        order = range(len(changes) - 1, -1, -1) if newest_first else range(len(changes))
-        done: list[int] = []
-        try:
-            for index in order:
-                changes[index] = self._revert(changes[index])
-                done.append(index)
-                self._editor.applied(changes[index])
-        except REFUSALS as error:
-            self.setObsolete(True)
-            self._editor.failed(self.text(), error)
-            try:
-                for index in reversed(done):
-                    changes[index] = self._revert(changes[index])
-                    self._editor.applied(changes[index])
-            except REFUSALS as second:
-                self._editor.failed(self.text(), second)
+            return None
+        return made
 
     def _revert(self, change: MinutesChange) -> MinutesChange:
-        from qpmr_desktop.services.minutes_editing import revert_minutes_change  # noqa: PLC0415
+        return self._editor.revert(change)
 
-        return revert_minutes_change(
-            workspace=self._editor.workspace,
-            change=change,
-            versions=self._editor.versions_for(change),
-        )
+    def _applied(self, change: MinutesChange) -> None:
+        self._editor.applied(change)
+
+    def _failed(self, error: Exception) -> None:
+        self._editor.failed(self.text(), error)

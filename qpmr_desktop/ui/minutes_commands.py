@@ -1,6 +1,6 @@
 """Undo commands for editing minutes: one ``QUndoCommand`` class per user action.
 
-Contract:
+Contract (the machinery is ``ui.service_commands``'s; this module adds the minutes parts):
 
 - Every command calls only ``services.minutes_editing`` (and
   ``services.minutes_lifecycle`` for circulating). Its first ``redo`` makes the
@@ -9,23 +9,23 @@ Contract:
   exact inverse (a split's inverse is a merge and the merge's inverse the
   split again), so a command never reads the database to build its inverse.
 - ``MinutesEditor`` is what the commands of one undo stack share: the open
-  workspace, the latest version of every row they have written (versions only
-  go up, so undoing an older command must expect the version a newer one left
-  behind), the amendment being recorded (when set, a command's first ``redo``
-  goes through ``minutes_lifecycle.amend_approved`` with that reason), and two
-  signals: ``change_applied(MinutesChange)`` for every change as it happens,
-  so views refresh only what its ``areas`` name, and
+  workspace, the latest version of every row they have written (a change can
+  write several: each ``RowRef`` in its ``versions``), the amendment being
+  recorded (when set, a command's first ``redo`` goes through
+  ``minutes_lifecycle.amend_approved`` with that reason: ``call``), and the
+  two signals: ``change_applied(MinutesChange)`` for every change as it
+  happens, so views refresh only what its ``areas`` name, and
   ``command_failed(undo text, message, reload)`` when a service refused.
   Commands never show a message themselves: the tab does, after the stack
   has finished (queued connection).
 - A command whose service call fails marks itself obsolete, so ``QUndoStack``
-  drops it and the stack holds only steps that can still be taken. A no-op is
-  dropped the same way, silently.
+  drops it. A no-op is dropped silently.
 - ``SetPointTextCommand`` (and the resolution/part/heading text commands)
   merge (``id``/``mergeWith``) with the command just before them when both set
   the same row's text: the editor commits typing about a second after each
   pause, and all those commits of one point are one undo step, whose undo
-  goes back to the text before the first.
+  goes back to the text before the first. An ordinary edit never merges with
+  an amendment.
 - Approving minutes is not a command: it cannot be undone (the service
   refuses), so the lifecycle panel calls the service directly and reports the
   change through ``MinutesEditor.apply_external``.
@@ -34,12 +34,11 @@ Contract:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QObject
 
 from qpmr_desktop.domain.ids import (
     AgendaItemId,
@@ -50,14 +49,8 @@ from qpmr_desktop.domain.ids import (
     SectionId,
 )
 from qpmr_desktop.domain.minutes import PointKind
-from qpmr_desktop.services.errors import (
-    ConflictError,
-    NotAllowedError,
-    NotFoundError,
-    ValidationError,
-)
 from qpmr_desktop.services.read_models import MinutesChange, RowRef
-from qpmr_desktop.services.workspace import Workspace
+from qpmr_desktop.ui.service_commands import ServiceCommand, ServiceEditor
 
 __all__ = [
     "AddResolutionCommand",
@@ -86,16 +79,6 @@ __all__ = [
     "merge_text_changes",
 ]
 
-# Command ids for mergeWith; any distinct numbers do.
-_SET_POINT_TEXT_ID: Final = 4101
-_SET_RESOLUTION_TEXT_ID: Final = 4102
-_RENAME_SECTION_ID: Final = 4103
-_UPDATE_PART_ID: Final = 4104
-_SET_RESOLUTION_LABEL_ID: Final = 4105
-
-# Errors a service raises for a person to read; anything else is a bug and propagates.
-_REFUSALS = (ConflictError, ValidationError, NotAllowedError, NotFoundError)
-
 # The editing services are imported where a command first calls them, not here:
 # they bring SQLAlchemy, and the window paints before that loads.
 
@@ -115,33 +98,12 @@ def merge_text_changes(first: MinutesChange, second: MinutesChange) -> MinutesCh
     )
 
 
-class MinutesEditor(QObject):
+class MinutesEditor(ServiceEditor[RowRef, MinutesChange]):
     """What one undo stack's minutes commands share; see the module contract."""
-
-    change_applied = Signal(object)  # MinutesChange
-    command_failed = Signal(str, str, bool)  # undo text, message, whether to reload
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._workspace: Workspace | None = None
-        self._versions: dict[RowRef, int | None] = {}
         self._amendment_reason: str | None = None
-
-    @property
-    def workspace(self) -> Workspace:
-        if self._workspace is None:
-            raise RuntimeError("No database is open: there is nothing to edit.")
-        return self._workspace
-
-    @property
-    def workspace_or_none(self) -> Workspace | None:
-        return self._workspace
-
-    def set_workspace(self, workspace: Workspace | None) -> None:
-        """Edit ``workspace`` from now on; versions seen in the old one are forgotten."""
-        self._workspace = workspace
-        self._versions.clear()
-        self._amendment_reason = None
 
     @property
     def amendment_reason(self) -> str | None:
@@ -154,14 +116,13 @@ class MinutesEditor(QObject):
 
     def version(self, row: RowRef, default: int) -> int:
         """The version ``row`` is at, as far as this editor knows (``default`` otherwise)."""
-        known = self._versions.get(row)
-        return default if known is None else max(known, default)
+        return self._versions.expected(row, default)
 
     def versions_for(self, change: MinutesChange) -> dict[RowRef, int]:
         """The current versions of the rows ``change`` wrote, for ``revert_minutes_change``."""
         current: dict[RowRef, int] = {}
         for row, version in change.versions.items():
-            known = self._versions.get(row, version)
+            known = self._versions.current(row, version)
             if known is not None:
                 current[row] = known
         return current
@@ -176,92 +137,43 @@ class MinutesEditor(QObject):
             workspace=self.workspace, reason=self._amendment_reason, edit=function, **arguments
         )
 
-    def applied(self, change: MinutesChange) -> None:
-        """Remember the versions ``change`` left its rows at, and tell the views."""
-        self._versions.update(change.versions)
-        self.change_applied.emit(change)
+    def revert(self, change: MinutesChange) -> MinutesChange:
+        """``change`` undone by ``revert_minutes_change``, expecting the versions known here."""
+        from qpmr_desktop.services.minutes_editing import revert_minutes_change  # noqa: PLC0415
+
+        return revert_minutes_change(
+            workspace=self.workspace, change=change, versions=self.versions_for(change)
+        )
 
     def apply_external(self, change: MinutesChange) -> None:
         """Report a change made outside the undo stack (an approval)."""
         self.applied(change)
 
-    def failed(self, what: str, error: Exception) -> None:
-        """Report a refused step: a sentence for a person, and whether the views must reload."""
-        reload = isinstance(error, ConflictError | NotFoundError | NotAllowedError)
-        self.command_failed.emit(what, str(error), reload)
+    def _forget(self) -> None:
+        super()._forget()
+        self._amendment_reason = None
+
+    def _rows_written(self, change: MinutesChange) -> Iterable[tuple[RowRef, int | None]]:
+        return change.versions.items()
 
 
-class _MinutesCommand(QUndoCommand):
+class _MinutesCommand(ServiceCommand[MinutesEditor, MinutesChange]):
     """Makes a change once, then flips between it and its inverse."""
 
-    def __init__(self, editor: MinutesEditor, text: str) -> None:
-        super().__init__(text)
-        self._editor = editor
-        self._change: MinutesChange | None = None
+    def _revert(self, change: MinutesChange) -> MinutesChange:
+        return self._editor.revert(change)
 
-    @property
-    def change(self) -> MinutesChange | None:
-        """The last change this command made (its forward change after a redo)."""
-        return self._change
-
-    def redo(self) -> None:
-        if self.isObsolete():
-            return
-        if self._change is None:
-            self._run(self._first_redo, first=True)
-        else:
-            self._run(self._revert, first=False)
-
-    def undo(self) -> None:
-        if self.isObsolete() or self._change is None:
-            return
-        self._run(self._revert, first=False)
-
-    def _first_redo(self) -> MinutesChange:
-        raise NotImplementedError
-
-    def _revert(self) -> MinutesChange:
-        assert self._change is not None  # undo and later redos follow a first redo
-        from qpmr_desktop.services.minutes_editing import revert_minutes_change  # noqa: PLC0415
-
-        return revert_minutes_change(
-            workspace=self._editor.workspace,
-            change=self._change,
-            versions=self._editor.versions_for(self._change),
+    def _can_merge(self, first: MinutesChange, second: MinutesChange) -> bool:
+        # An ordinary edit and an amendment are separate steps.
+        return first.amendment_id == second.amendment_id or (
+            first.amendment_id is not None and second.amendment_id is not None
         )
 
-    def _run(self, step: Callable[[], MinutesChange], *, first: bool) -> None:
-        try:
-            change = step()
-        except _REFUSALS as error:
-            # Dropped from the stack: the step cannot be taken, and the steps
-            # around it must not assume it was.
-            self.setObsolete(True)
-            self._editor.failed(self.text(), error)
-            return
-        if first and not change.changed:
-            self.setObsolete(True)  # nothing differed: nothing to undo
-            return
-        self._change = change
-        self._editor.applied(change)
+    def _merged(self, first: MinutesChange, second: MinutesChange) -> MinutesChange:
+        return merge_text_changes(first, second)
 
-    def _absorb(self, later: _MinutesCommand) -> bool:
-        """Fold ``later`` (just done) into this command (done before it); False if it cannot."""
-        if self.isObsolete() or later.isObsolete():
-            return False  # a failed step is never folded into a good one
-        if self._change is None or later.change is None:
-            return False
-        if self._change.amendment_id != later.change.amendment_id and (
-            self._change.amendment_id is None or later.change.amendment_id is None
-        ):
-            return False  # an ordinary edit and an amendment are separate steps
-        self._change = merge_text_changes(self._change, later.change)
-        if dict(self._change.before) == {
-            key: self._change.after.get(key) for key in self._change.before
-        }:
-            # Typed back to what it was: the step has nothing left to undo.
-            self.setObsolete(True)
-        return True
+    def _undoes_nothing(self, change: MinutesChange) -> bool:
+        return dict(change.before) == {key: change.after.get(key) for key in change.before}
 
 
 # ------------------------------------------------------------------ points
@@ -305,6 +217,8 @@ class InsertPointCommand(_MinutesCommand):
 class SetPointTextCommand(_MinutesCommand):
     """The text of one point as typed; consecutive commits of one point merge."""
 
+    MERGE_ID = 4101  # each merging class has its own number (4101-4105)
+
     def __init__(
         self, editor: MinutesEditor, *, point_id: PointId, expected_version: int, text: str
     ) -> None:
@@ -325,13 +239,8 @@ class SetPointTextCommand(_MinutesCommand):
             text=self._text,
         )
 
-    def id(self) -> int:
-        return _SET_POINT_TEXT_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (isinstance(other, SetPointTextCommand) and other.point_id == self.point_id):
-            return False
-        return self._absorb(other)
+    def _merge_key(self) -> Hashable:
+        return self.point_id
 
 
 class SetPointKindCommand(_MinutesCommand):
@@ -531,6 +440,8 @@ class InsertSectionCommand(_MinutesCommand):
 class RenameSectionCommand(_MinutesCommand):
     """A section's heading (None or "" for no heading); consecutive renames merge."""
 
+    MERGE_ID = 4103
+
     def __init__(
         self,
         editor: MinutesEditor,
@@ -556,13 +467,8 @@ class RenameSectionCommand(_MinutesCommand):
             heading=self._heading,
         )
 
-    def id(self) -> int:
-        return _RENAME_SECTION_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (isinstance(other, RenameSectionCommand) and other.section_id == self.section_id):
-            return False
-        return self._absorb(other)
+    def _merge_key(self) -> Hashable:
+        return self.section_id
 
 
 class MoveSectionCommand(_MinutesCommand):
@@ -651,6 +557,8 @@ class AddResolutionCommand(_MinutesCommand):
 class SetResolutionTextCommand(_MinutesCommand):
     """A resolution's text as typed; consecutive commits of one resolution merge."""
 
+    MERGE_ID = 4102
+
     def __init__(
         self,
         editor: MinutesEditor,
@@ -676,20 +584,14 @@ class SetResolutionTextCommand(_MinutesCommand):
             text=self._text,
         )
 
-    def id(self) -> int:
-        return _SET_RESOLUTION_TEXT_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (
-            isinstance(other, SetResolutionTextCommand)
-            and other.resolution_id == self.resolution_id
-        ):
-            return False
-        return self._absorb(other)
+    def _merge_key(self) -> Hashable:
+        return self.resolution_id
 
 
 class SetResolutionLabelCommand(_MinutesCommand):
     """How a resolution is introduced ("Resolved", "Agreed"); consecutive edits merge."""
+
+    MERGE_ID = 4105
 
     def __init__(
         self,
@@ -716,16 +618,8 @@ class SetResolutionLabelCommand(_MinutesCommand):
             label=self._label,
         )
 
-    def id(self) -> int:
-        return _SET_RESOLUTION_LABEL_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (
-            isinstance(other, SetResolutionLabelCommand)
-            and other.resolution_id == self.resolution_id
-        ):
-            return False
-        return self._absorb(other)
+    def _merge_key(self) -> Hashable:
+        return self.resolution_id
 
 
 class DeleteResolutionCommand(_MinutesCommand):
@@ -868,6 +762,8 @@ class DeleteResolutionPartCommand(_MinutesCommand):
 class UpdateResolutionPartCommand(_MinutesCommand):
     """A resolution part's ``label`` or ``text``; consecutive edits of one part merge."""
 
+    MERGE_ID = 4104
+
     def __init__(
         self,
         editor: MinutesEditor,
@@ -897,16 +793,8 @@ class UpdateResolutionPartCommand(_MinutesCommand):
             changes=self._changes,
         )
 
-    def id(self) -> int:
-        return _UPDATE_PART_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (
-            isinstance(other, UpdateResolutionPartCommand)
-            and (other.part_id, other.fields) == (self.part_id, self.fields)
-        ):
-            return False
-        return self._absorb(other)
+    def _merge_key(self) -> Hashable:
+        return (self.part_id, self.fields)
 
 
 # ------------------------------------------------------------------ lifecycle

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt, Slot
-from PySide6.QtGui import QImageReader, QPixmap, QUndoCommand
+from PySide6.QtGui import QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -60,7 +60,7 @@ from PySide6.QtWidgets import (
 )
 
 from qpmr_desktop.domain.minutes import PointKind
-from qpmr_desktop.services.errors import ConflictError, NotFoundError, ValidationError
+from qpmr_desktop.services.errors import ConflictError, ValidationError
 from qpmr_desktop.services.read_models import FieldProblem, SettingChange, SettingRow, Severity
 from qpmr_desktop.services.settings import (
     ACTIONS_AS_AT,
@@ -74,6 +74,7 @@ from qpmr_desktop.services.settings import (
     validate_setting,
 )
 from qpmr_desktop.services.workspace import Workspace
+from qpmr_desktop.ui.service_commands import ServiceStepsCommand
 from qpmr_desktop.ui.settings import (
     DEFAULT_STANDARD_PHRASES,
     MY_NAME_KEY,
@@ -425,7 +426,7 @@ def _row_after(row: SettingRow, change: SettingChange) -> SettingRow:
     return replace(row, value=value, version=change.version, is_default=not change.after)
 
 
-class SettingsCommand(QUndoCommand):
+class SettingsCommand(ServiceStepsCommand[SettingChange]):
     """The database settings one OK changed, as one undo step; see the module contract."""
 
     def __init__(
@@ -435,38 +436,18 @@ class SettingsCommand(QUndoCommand):
         *,
         on_failure: Callable[[str], object] | None = None,
     ) -> None:
-        super().__init__("Change Settings")
+        # Pushed after the dialog made the changes: the push's redo does nothing.
+        super().__init__("Change Settings", changes)
         self._workspace = workspace
-        self._changes = list(changes)
         self._on_failure = on_failure
-        self._done = True  # pushed after the dialog made the changes
 
-    def redo(self) -> None:
-        if self._done:
-            return
-        self._revert_all()
-        self._done = True
+    def _revert(self, change: SettingChange) -> SettingChange:
+        return revert_setting_change(workspace=self._workspace, change=change)
 
-    def undo(self) -> None:
-        self._revert_all()
-        self._done = False
-
-    def _revert_all(self) -> None:
-        try:
-            # A refusal part-way leaves the earlier reverts made: the service
-            # audits each, and the obsolete command is dropped.
-            reverted = [
-                revert_setting_change(workspace=self._workspace, change=change)
-                for change in reversed(self._changes)
-            ]
-        except (ConflictError, ValidationError, NotFoundError) as error:
-            _log.info("Undoing or redoing a settings change was refused: %s", error)
-            self.setObsolete(True)
-            if self._on_failure is not None:
-                self._on_failure(str(error))
-            return
-        # Reverting a revert is the original change again, with the new versions.
-        self._changes = reverted
+    def _failed(self, error: Exception) -> None:
+        _log.info("Undoing or redoing a settings change was refused: %s", error)
+        if self._on_failure is not None:
+            self._on_failure(str(error))
 
 
 def edit_settings(

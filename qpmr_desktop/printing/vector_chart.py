@@ -8,11 +8,13 @@ Contract (issue 6, points 3, 4 and 8; MACHINE-NOTES.md "PDF"):
   ``repr`` (frozen dataclasses of numbers, text, dates and enums: the same
   data gives the same key in every process and run).
 - ``produce_drawing(job)`` is the chart as a ReportLab drawing: the matplotlib
-  figure written as SVG with ``svg.fonttype`` "none" (every label a
-  ``<text>``), converted by svglib into shapes and strings. Nothing is
-  rasterised: ``pdfimages -list`` finds no image. An SVG that svglib cannot
-  read raises ``ChartConversionError``: a report with a chart silently
-  missing would mislead the committee.
+  figure drawn by ``mpl_shapes.ShapesRenderer``, a matplotlib renderer that
+  writes ReportLab shapes and strings directly (no SVG in between: writing
+  and re-reading SVG cost three quarters of a chart's time). Every label is
+  a ``String`` in the report's embedded font. Nothing is rasterised:
+  ``pdfimages -list`` finds no image. A figure holding something that cannot
+  be drawn as vectors (an image, a hatch) raises ``ChartConversionError``:
+  a report with a chart silently missing a part would mislead the committee.
 - ``VectorChart(job, width, font_name)`` is a flowable of ``width`` points
   (height from the job's aspect ratio, known without building the chart).
   Creating one asks for its drawing at once: a miss goes to a pool of worker
@@ -28,18 +30,18 @@ Contract (issue 6, points 3, 4 and 8; MACHINE-NOTES.md "PDF"):
   else "spawn" (a frozen Windows build needs ``multiprocessing.freeze_support()``
   in its entry point). ``QPMR_CHART_WORKERS=0`` (or a pool that cannot start,
   logged as a warning) makes every chart in the calling process instead.
-- The report's font (DejaVu Sans) is registered with svglib under
-  matplotlib's family name for every weight and style matplotlib writes
-  (``register_chart_fonts``), so chart text is set in the embedded font and
-  "≥", "£" or "ł" survive; svglib's fallback (Helvetica) would be unembedded
-  and Latin-1 only.
+- Chart text is set in the report's embedded family (DejaVu Sans, the face
+  by the matplotlib font's weight and style), so "≥", "£" or "ł" survive
+  and copy out; ReportLab's Helvetica would be unembedded and Latin-1 only.
+  ``register_chart_fonts(family)`` is kept for the documents that call it
+  before asking for charts: the renderer needs nothing more than the
+  registered family, so it only checks that it is the one charts use.
 """
 
 from __future__ import annotations
 
 import atexit
 import hashlib
-import io
 import logging
 import multiprocessing
 import os
@@ -50,14 +52,16 @@ from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import Flowable
 
-from qpmr_desktop.charts import style as chart_style
 from qpmr_desktop.printing.fonts import FontFamily, register_fonts
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CACHE_SIZE",
@@ -79,71 +83,34 @@ CACHE_SIZE: Final = 160  # a 60-indicator pack and its timelines, twice over
 MAX_WORKERS: Final = 4  # more processes than this cost memory for little gain
 WORKERS_VARIABLE: Final = "QPMR_CHART_WORKERS"
 # Bump when what a job draws changes without its data changing (a new chart style).
-_KEY_VERSION: Final = "1"
+_KEY_VERSION: Final = "2"  # 2: drawn by mpl_shapes, not through SVG
 _PRELOAD: Final = (
     "qpmr_desktop.printing.vector_chart",
     "qpmr_desktop.charts.indicator_chart",
     "qpmr_desktop.charts.timeline_chart",
+    "qpmr_desktop.printing.mpl_shapes",
     "matplotlib.figure",
-    "matplotlib.backends.backend_svg",
-    "svglib.svglib",
 )
 
 ChartKind = Literal["indicator", "timeline"]
 
-_registered: set[str] = set()
-_register_lock = threading.Lock()
-
 
 class ChartConversionError(ValueError):
-    """svglib could not turn a chart's SVG into a drawing."""
+    """A chart holds something that cannot be drawn as vector graphics."""
 
 
 def register_chart_fonts(family: FontFamily) -> None:
-    """Map matplotlib's font family (``charts.style.FONT_FAMILY``) to ``family``'s faces.
+    """Check that ``family`` is the registered family charts are drawn in.
 
-    svglib's ``register_font`` maps a family to an already registered
-    ReportLab font only for the 14 standard fonts; for any other it does
-    nothing unless given the file, which it would register again under the
-    same name (swapping the font object under a document being built). So
-    the entries go straight into its font map, as ``register_font`` writes
-    them. Without them svglib finds "DejaVu Sans" through fontconfig (a
-    second, system copy of the font, absent on most Windows machines, where
-    Helvetica would be used). matplotlib writes weights as numbers ("700")
-    and svglib matches them literally, so both spellings are mapped.
+    Charts take their faces from ``register_fonts()`` (in a worker as here),
+    so a document set in another family would print its charts in DejaVu
+    Sans all the same: say so rather than mix families unnoticed.
     """
-    with _register_lock:
-        if family.regular in _registered:
-            return
-        # svglib has no stubs; pyproject lets mypy treat it as Any.
-        from svglib.fonts import FontMap, get_global_font_map  # noqa: PLC0415
-
-        font_map = get_global_font_map()
-        entries = getattr(font_map, "_map", None)
-        if not isinstance(entries, dict):
-            raise RuntimeError("svglib's font map has changed shape: chart fonts cannot be set")
-        faces = {
-            ("normal", "normal"): family.regular,
-            ("bold", "normal"): family.bold,
-            ("normal", "italic"): family.italic,
-            ("bold", "italic"): family.bold_italic,
-        }
-        weights = {"normal": ("normal", "400"), "bold": ("bold", "700")}
-        styles = {"normal": ("normal",), "italic": ("italic", "oblique")}
-        for (weight, style), face in faces.items():
-            for weight_word in weights[weight]:
-                for style_word in styles[style]:
-                    name = FontMap.build_internal_name(
-                        chart_style.FONT_FAMILY, weight_word, style_word
-                    )
-                    entries[name] = {
-                        "svg_family": chart_style.FONT_FAMILY,
-                        "svg_weight": weight_word,
-                        "svg_style": style_word,
-                        "rlgFont": face,
-                        "exact": True,
-                    }
-        _registered.add(family.regular)
+    if family.regular != register_fonts().regular:
+        raise ValueError(
+            f"Charts are set in {register_fonts().regular}, not {family.regular}: "
+            "the document and its charts would use different fonts."
+        )
 
 
 # ------------------------------------------------------------------ jobs
@@ -170,39 +137,28 @@ def chart_height(width: float, width_in: float, height_in: float) -> float:
     return width * height_in / width_in
 
 
-def _figure_svg(job: ChartJob) -> bytes:
-    from qpmr_desktop.charts.indicator_chart import figure_to_svg  # noqa: PLC0415
-
+def _figure(job: ChartJob) -> Figure:
     if job.kind == "indicator":
         from qpmr_desktop.charts.indicator_chart import build_indicator_figure  # noqa: PLC0415
 
-        figure = build_indicator_figure(job.data, width_in=job.width_in, height_in=job.height_in)
-    else:
-        from qpmr_desktop.charts.timeline_chart import build_timeline_figure  # noqa: PLC0415
+        return build_indicator_figure(job.data, width_in=job.width_in, height_in=job.height_in)
+    from qpmr_desktop.charts.timeline_chart import build_timeline_figure  # noqa: PLC0415
 
-        figure = build_timeline_figure(job.data, width_in=job.width_in, height_in=job.height_in)
-    return figure_to_svg(figure)
-
-
-def svg_drawing(svg: bytes) -> Drawing:
-    """``svg`` as a ReportLab drawing (vector shapes and strings)."""
-    from svglib.svglib import svg2rlg  # noqa: PLC0415
-
-    drawing = svg2rlg(io.BytesIO(svg))
-    if drawing is None:
-        raise ChartConversionError("svglib could not read a chart's SVG.")
-    drawing_: Drawing = drawing
-    return drawing_
+    return build_timeline_figure(job.data, width_in=job.width_in, height_in=job.height_in)
 
 
 def produce_drawing(job: ChartJob) -> Drawing:
     """The chart of ``job`` as a vector drawing, in this process (no cache)."""
+    from qpmr_desktop.printing.mpl_shapes import (  # noqa: PLC0415
+        UnsupportedArtistError,
+        figure_drawing,
+    )
+
     family = register_fonts()
-    register_chart_fonts(family)
-    drawing = svg_drawing(_figure_svg(job))
-    # Read by ReportLab's renderer as the state a drawing starts in; it would
-    # otherwise start in Helvetica, listed as an unembedded font of the PDF.
-    drawing.initialFontName = family.regular
+    try:
+        drawing: Drawing = figure_drawing(_figure(job), family)
+    except UnsupportedArtistError as error:
+        raise ChartConversionError(f"The {job.kind} chart cannot be printed: {error}") from error
     return drawing
 
 
@@ -214,7 +170,7 @@ def _produce_pickled(job: ChartJob) -> tuple[bytes, float]:
 
 
 def _init_worker() -> None:
-    register_chart_fonts(register_fonts())
+    register_fonts()
 
 
 # ------------------------------------------------------------------ cache

@@ -6,6 +6,7 @@ import dataclasses
 import io
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -13,7 +14,14 @@ from qpmr_desktop.charts.indicator_chart import ChartPoint, IndicatorChartData
 from qpmr_desktop.domain.performance import Polarity, Rag, Unit
 from qpmr_desktop.domain.periods import Quarter
 from qpmr_desktop.printing.fonts import register_fonts
-from qpmr_desktop.printing.vector_chart import ChartCache, ChartJob, VectorChart
+from qpmr_desktop.printing.vector_chart import (
+    ChartCache,
+    ChartConversionError,
+    ChartJob,
+    VectorChart,
+    produce_drawing,
+    register_chart_fonts,
+)
 
 
 def _data(last: float = 52.0) -> IndicatorChartData:
@@ -82,3 +90,45 @@ def test_a_requested_chart_comes_back_from_its_worker_as_vectors_with_text() -> 
     )
     fonts = {str(font["/BaseFont"]) for font in resources["/Font"].values()}
     assert all("DejaVuSans" in font for font in fonts), fonts
+
+
+def test_a_chart_that_cannot_be_drawn_as_vectors_is_an_error_not_a_gap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from matplotlib.figure import Figure
+
+    from qpmr_desktop.printing import vector_chart
+
+    figure = Figure(figsize=(2.0, 1.0))
+    figure.add_axes((0.1, 0.1, 0.8, 0.8)).imshow([[0.0, 1.0]])
+    monkeypatch.setattr(vector_chart, "_figure", lambda _job: figure)
+    with pytest.raises(ChartConversionError, match="indicator chart cannot be printed"):
+        vector_chart.produce_drawing(ChartJob("indicator", _data(), 2.0, 1.0))
+
+
+def test_charts_are_set_in_the_report_family_only() -> None:
+    family = register_fonts()
+    register_chart_fonts(family)  # the report's own family: accepted
+    other = dataclasses.replace(family, regular="Helvetica")
+    with pytest.raises(ValueError, match="different fonts"):
+        register_chart_fonts(other)
+
+
+def test_a_drawing_made_here_has_the_chart_text_as_strings() -> None:
+    from reportlab.graphics.shapes import Group, String
+
+    drawing = produce_drawing(ChartJob("indicator", _data(), 4.0, 2.4))
+
+    def strings(node: Any) -> list[str]:
+        found: list[str] = []
+        for child in getattr(node, "contents", ()):
+            if isinstance(child, String):
+                found.append(child.text)
+            elif isinstance(child, Group):
+                found += strings(child)
+        return found
+
+    texts = strings(drawing)
+    assert "Target" in texts
+    assert any("Care leavers in work" in text for text in texts)
+    assert drawing.initialFontName == register_fonts().regular

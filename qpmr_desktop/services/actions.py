@@ -12,8 +12,13 @@ Contract of ``list_action_rows``:
   due date minus that day (negative once past), so that "due in the next N
   weeks" needs no clock of its own;
 - each action's newest update (text, who, when; the latest ``at``, then the
-  highest id on a tie) comes from the same single query, through a window
-  function, so the tab costs one round trip however many actions there are.
+  highest id on a tie) comes from the same query, through a correlated
+  subquery on the update table's ``action_id`` index; with the plan, area and
+  people names read apart (small tables), the tracker is four queries however
+  many actions there are.
+- ``read_action_tracker`` gives the same rows as an ``ActionTracker`` that
+  makes each ``ActionRow`` when first read (the tab holds 20,000 of them and
+  shows a few dozen); ``list_action_rows`` is that tracker read whole.
 
 ``ActionFilter`` holds the tab's filters (plan, priority area, status, RAG,
 lead, "my actions", overdue, due within N days) and decides for one
@@ -65,6 +70,7 @@ from qpmr_desktop.domain.ids import (
     PriorityAreaId,
     ResolutionId,
 )
+from qpmr_desktop.services.action_tracker import ActionTracker, search_text
 from qpmr_desktop.services.errors import NotFoundError
 from qpmr_desktop.services.minutes import resolution_label
 from qpmr_desktop.services.read_models import (
@@ -100,54 +106,189 @@ NO_PRIORITY_AREA_POSITION = -1
 
 def list_action_rows(*, workspace: Workspace, today: dt.date) -> list[ActionRow]:
     """The action tracker as it stands on ``today``; see the module contract."""
-    ranked_updates = sa.select(
-        col(ActionUpdate.action_id),
-        col(ActionUpdate.text),
-        col(ActionUpdate.who),
-        col(ActionUpdate.at),
-        sa.func.row_number()
-        .over(
-            partition_by=col(ActionUpdate.action_id),
-            order_by=(col(ActionUpdate.at).desc(), col(ActionUpdate.id).desc()),
-        )
-        .label("newness"),
-    ).subquery()
-    latest = (
-        sa.select(ranked_updates).where(ranked_updates.c.newness == 1).subquery("latest_update")
+    return list(read_action_tracker(workspace=workspace, today=today))
+
+
+def read_action_tracker(*, workspace: Workspace, today: dt.date) -> ActionTracker:
+    """``list_action_rows``'s rows, each made into an ``ActionRow`` when first asked for."""
+    # The newest update of each action through the update table's action_id index:
+    # a ranking window over every update sorted all 100,000 of them in the benchmark
+    # (tests/benchmarks/bench_actions.py) and took most of the tab's opening.
+    newest = (
+        sa.select(col(ActionUpdate.id))
+        .where(col(ActionUpdate.action_id) == col(Action.id))
+        .order_by(col(ActionUpdate.at).desc(), col(ActionUpdate.id).desc())
+        .limit(1)
+        .correlate(Action)
+        .scalar_subquery()
     )
-    lead = aliased(Person, name="lead")
-    query: sa.Select[*tuple[Any, ...]] = (
-        sa.select(
-            col(Action.id),
-            col(Action.version),
-            col(Action.plan_id),
-            col(ImprovementPlan.name).label("plan"),
-            col(Action.priority_area_id),
-            col(PriorityArea.name).label("priority_area"),
-            col(PriorityArea.position).label("priority_area_position"),
-            col(Action.ref),
-            col(Action.description),
-            col(Action.lead_id),
-            col(lead.name).label("lead"),
-            col(Action.due_date),
-            col(Action.status),
-            col(Action.rag_override),
-            col(Action.rag_override_reason),
-            col(Action.progress),
-            col(Action.is_sample),
-            latest.c.text.label("update_text"),
-            latest.c.who.label("update_by"),
-            latest.c.at.label("update_at"),
-        )
-        .join(ImprovementPlan, col(ImprovementPlan.id) == col(Action.plan_id))
-        .outerjoin(PriorityArea, col(PriorityArea.id) == col(Action.priority_area_id))
-        .outerjoin(lead, col(lead.id) == col(Action.lead_id))
-        .outerjoin(latest, latest.c.action_id == col(Action.id))
-    )
+    # Status and override come back as their stored text and are looked up when a
+    # row is made: the Enum type's result processor costs a Python call per cell. Plan,
+    # area and lead come as ids, named from three small reads: fewer joins, and no
+    # 20,000 copies of a few dozen names.
+    query: sa.Select[*tuple[Any, ...]] = sa.select(
+        col(Action.id),
+        col(Action.plan_id),
+        col(Action.priority_area_id),
+        col(Action.ref),
+        col(Action.description),
+        col(Action.lead_id),
+        col(Action.due_date),
+        sa.type_coerce(col(Action.status), sa.String).label("status"),
+        col(Action.progress),
+        col(ActionUpdate.text).label("update_text"),
+        # A plain DateTime: SQLModel's zone-checking type costs a Python call per row,
+        # and _as_utc gives the zone when the row is made.
+        sa.type_coerce(col(ActionUpdate.at), sa.DateTime()).label("update_at"),
+        col(ActionUpdate.who).label("update_by"),
+        col(Action.is_sample),
+        col(Action.version),
+        sa.type_coerce(col(Action.rag_override), sa.String).label("rag_override"),
+        col(Action.rag_override_reason),
+    ).outerjoin(ActionUpdate, col(ActionUpdate.id) == newest)
     with workspace.database.session() as session:
-        rows = list(session.connection().execute(query))
-    _sort_like_the_tracker(rows)
-    return [_action_row(row, today=today) for row in rows]
+        connection = session.connection()
+        named: list[Any] = list(
+            connection.execute(sa.select(col(ImprovementPlan.id), col(ImprovementPlan.name)))
+        )
+        plans: dict[int, str] = dict(named)
+        area_rows: list[Any] = list(
+            connection.execute(
+                sa.select(col(PriorityArea.id), col(PriorityArea.name), col(PriorityArea.position))
+            )
+        )
+        areas: dict[int, tuple[str, int]] = {
+            ident: (name, position) for ident, name, position in area_rows
+        }
+        named = list(connection.execute(sa.select(col(Person.id), col(Person.name))))
+        people: dict[int, str] = dict(named)
+        rows = list(connection.execute(query).all())  # one fetchall, not a fetch a row
+    names = _Names(plans=plans, areas=areas, people=people)
+    # Only the order is worked out now; each row is judged and made into a read
+    # model when the tracker is first asked for it (most never are: see ActionTracker).
+    # Plan name, area position (none last), natural ref: each (plan, area) pair's rank
+    # among all of them is worked out once, so a row's key is that rank and its ref.
+    groups = sorted(
+        {(row[1], row[2]) for row in rows},
+        key=lambda group: (
+            plans[group[0]].casefold(),
+            group[0],
+            group[1] is None,
+            0 if group[1] is None else areas[group[1]][1],
+        ),
+    )
+    group_rank = {group: rank for rank, group in enumerate(groups)}
+    ref_keys: dict[str, tuple[str | int, ...]] = {}
+
+    def tracker_order(row: Any) -> tuple[Any, ...]:
+        ref = row[3]
+        ref_key = ref_keys.get(ref)
+        if ref_key is None:
+            ref_key = ref_keys[ref] = natural_key(ref)
+        return (group_rank[row[1], row[2]], ref_key, row[0])
+
+    rows.sort(key=tracker_order)
+    return ActionTracker(rows, make=_RowMaker(today, names), text=names.search_text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """Plan, area and person names by id, for the tracker's rows."""
+
+    plans: dict[int, str]
+    areas: dict[int, tuple[str, int]]  # name, position
+    people: dict[int, str]
+
+    def search_text(self, row: Any) -> str:
+        """The filter box's text of a tracker query row (see action_tracker.search_text)."""
+        area_id, ref, description, lead_id, _due, status = row[2:8]
+        return search_text(
+            plan=self.plans[row[1]],
+            area=None if area_id is None else self.areas[area_id][0],
+            ref=ref,
+            description=description,
+            lead=None if lead_id is None else self.people.get(lead_id),
+            status=status,
+        )
+
+
+# An action's status, known override, RAG and overdue on the day judged.
+_Judged = tuple[ActionStatus, ActionRag | None, ActionRag, bool]
+
+
+class _RowMaker:
+    """Makes a tracker query row into an ``ActionRow`` judged on ``today``.
+
+    What a status, due date and override make is worked out once per distinct
+    triple (a few thousand at most, however many actions share them).
+    """
+
+    def __init__(self, today: dt.date, names: _Names) -> None:
+        self._today = today
+        self._names = names
+        self._judged: dict[tuple[str, dt.date | None, str | None], _Judged] = {}
+
+    def __call__(self, row: Any) -> ActionRow:
+        (
+            ident,
+            plan_id,
+            area_id,
+            ref,
+            description,
+            lead_id,
+            due_date,
+            status_value,
+            progress,
+            update_text,
+            update_at,
+            update_by,
+            is_sample,
+            version,
+            override_value,
+            override_reason,
+        ) = row
+        today = self._today
+        names = self._names
+        key = (status_value, due_date, override_value)
+        verdict = self._judged.get(key)
+        if verdict is None:
+            status = ActionStatus(status_value)
+            known = _known_override(override_value)
+            verdict = self._judged[key] = (
+                status,
+                known,
+                derive_action_rag(status=status, due_date=due_date, today=today, override=known),
+                is_overdue(status=status, due_date=due_date, today=today),
+            )
+        status, override, rag, overdue = verdict
+        area, position = (
+            ("", NO_PRIORITY_AREA_POSITION) if area_id is None else names.areas[area_id]
+        )
+        return ActionRow(
+            id=ActionId(ident),
+            plan_id=PlanId(plan_id),
+            plan=names.plans[plan_id],
+            priority_area=area,
+            priority_area_position=position,
+            ref=ref,
+            description=description,
+            lead="" if lead_id is None else names.people.get(lead_id, ""),
+            due_date=due_date,
+            status=status,
+            rag=rag,
+            overdue=overdue,
+            progress=progress,
+            latest_update=update_text or "",
+            latest_update_at=_as_utc(update_at),
+            latest_update_by=update_by or "",
+            is_sample=is_sample,
+            version=version,
+            lead_id=None if lead_id is None else PersonId(lead_id),
+            priority_area_id=None if area_id is None else PriorityAreaId(area_id),
+            due_in_days=None if due_date is None else (due_date - today).days,
+            rag_override=override,
+            rag_override_reason=override_reason if override is not None else "",
+        )
 
 
 def _sort_like_the_tracker(rows: list[Any]) -> None:
@@ -166,40 +307,6 @@ def _sort_like_the_tracker(rows: list[Any]) -> None:
             natural_key(row.ref),
             row.id,
         )
-    )
-
-
-def _action_row(row: sa.Row[*tuple[Any, ...]], *, today: dt.date) -> ActionRow:
-    status = ActionStatus(row.status)
-    override = _known_override(row.rag_override)
-    return ActionRow(
-        id=ActionId(row.id),
-        plan_id=PlanId(row.plan_id),
-        plan=row.plan,
-        priority_area=row.priority_area or "",
-        priority_area_position=(
-            NO_PRIORITY_AREA_POSITION if row.priority_area is None else row.priority_area_position
-        ),
-        ref=row.ref,
-        description=row.description,
-        lead=row.lead or "",
-        due_date=row.due_date,
-        status=status,
-        rag=derive_action_rag(status=status, due_date=row.due_date, today=today, override=override),
-        overdue=is_overdue(status=status, due_date=row.due_date, today=today),
-        progress=row.progress,
-        latest_update=row.update_text or "",
-        latest_update_at=_as_utc(row.update_at),
-        latest_update_by=row.update_by or "",
-        is_sample=row.is_sample,
-        version=row.version,
-        lead_id=None if row.lead_id is None else PersonId(row.lead_id),
-        priority_area_id=(
-            None if row.priority_area_id is None else PriorityAreaId(row.priority_area_id)
-        ),
-        due_in_days=None if row.due_date is None else (row.due_date - today).days,
-        rag_override=override,
-        rag_override_reason=row.rag_override_reason if override is not None else "",
     )
 
 

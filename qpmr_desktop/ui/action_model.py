@@ -2,8 +2,11 @@
 
 Contract:
 
-- ``ActionTableModel`` shows ``ActionRow`` read models (from
-  ``services.actions.list_action_rows``) through the ``COLUMNS`` descriptors.
+- ``ActionTableModel`` shows ``ActionRow`` read models through the
+  ``COLUMNS`` descriptors. It holds them in an ``ActionTracker`` (from
+  ``services.actions.read_action_tracker``, or made from any list given):
+  a row becomes a read model when first read, so opening 20,000 actions
+  makes only the few dozen on screen.
   Dates read "30 Sep 2017" and sort as dates; refs sort naturally ("1.10"
   after "1.9"); the RAG cell is a BRAG chip ("■ Complete": shape, word and the
   chip colour as ``ForegroundRole``), an unfinished action past its due date
@@ -27,15 +30,26 @@ Contract:
 - ``update_row`` takes one fresh row after an edit and signals only that row
   (``dataChanged``); ``refresh_rows`` takes a fresh list and signals only what
   differs (changed rows, inserts and removals), so the selection survives.
+- Sorting: the model holds its rows in the order shown. ``sort_rows`` (which
+  the proxy's ``sort``, so a click on a header, calls) sorts them by a
+  column's raw sort value (dates as dates, refs naturally, "no value" after
+  every value, ties in the service's order) in one Python sort, installed as
+  a layout change that keeps persistent indexes (the selection); ``None``
+  gives back the service's order. Rows given later, and an edit that moves a
+  row, keep the order. (A departure from "the source stays unsorted": a
+  ``QSortFilterProxyModel`` sort of 20,000 Python rows made ~270,000 Python
+  ``lessThan`` and ~550,000 ``index`` calls, 2 to 6 seconds, in
+  tests/benchmarks/bench_actions.py.)
 - ``ActionFilters`` is the whole filter state (words, plan, priority area,
   status, RAG, lead, "my actions", overdue, due within N weeks);
   ``ActionFilterProxy`` applies it with the service's ``ActionFilter`` on each
   row's read model, never through ``data()``, and every word typed must occur
-  in the row's plan, area, ref, description, lead or status. The service
-  module (and SQLAlchemy with it) is imported at the first row filtered, not
-  when the proxy is made, so the tab can be built before the window paints.
-  The proxy sorts by each column's raw sort value (dates as dates, refs
-  naturally, "no date" last), read once per sort rather than per comparison.
+  in the row's plan, area, ref, description, lead or status (the model's
+  ``search_text``, made once per row without making its read model). The
+  service module (and SQLAlchemy with it) is imported at the first row
+  filtered, not when the proxy is made, so the tab can be built before the
+  window paints. The proxy never sorts itself: ``sort`` asks the model, and
+  ``sortColumn``/``sortOrder`` report the model's order.
 """
 
 from __future__ import annotations
@@ -45,13 +59,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
-from PySide6.QtCore import QDate, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QDate,
+    QModelIndex,
+    QObject,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QUndoStack
 
 from qpmr_desktop.domain.actions import ActionRag, ActionStatus
 from qpmr_desktop.domain.ids import PersonId, PlanId, PriorityAreaId
+from qpmr_desktop.services.action_tracker import ActionTracker
 from qpmr_desktop.services.read_models import ActionDetail, ActionRow
 from qpmr_desktop.services.sorting import natural_key
 from qpmr_desktop.ui.action_commands import (
@@ -339,6 +361,13 @@ class ActionTableModel(RowTableModel[ActionRow]):
         self._areas: dict[PlanId, tuple[tuple[str, PriorityAreaId], ...]] = {}
         self._people: tuple[str, ...] = ()
         self._revision = 0
+        # The rows, in the order shown (see ``sort_rows``); ``_rows`` is the same object.
+        self._tracker = ActionTracker()
+        self._rows = cast("list[ActionRow]", self._tracker)
+        # The column and direction the rows are sorted by; None: the service's order,
+        # which ``_service_rank`` keeps (each action's position in the rows last given).
+        self._order: tuple[int, bool] | None = None
+        self._service_rank: dict[int, int] = {}
         self._keys = tuple(column.key for column in COLUMNS)
         self._editable = frozenset(
             number for number, key in enumerate(self._keys) if key in EDITABLE_COLUMNS
@@ -386,20 +415,78 @@ class ActionTableModel(RowTableModel[ActionRow]):
         return self._revision
 
     def set_rows(self, rows: Sequence[ActionRow]) -> None:
+        """Replace every row (a reset); an ``ActionTracker`` is kept as it is, rows unmade."""
+        tracker = rows if isinstance(rows, ActionTracker) else ActionTracker.of(rows)
+        ids = tracker.ids()
+        self._service_rank = {ident: number for number, ident in enumerate(ids)}
+        if self._order is not None:
+            order = self._sorted_positions(tracker)
+            tracker.reorder(order)
+            ids = [ids[number] for number in order]
+        self._reset(tracker, ids)
+
+    def _reset(self, tracker: ActionTracker, ids: Sequence[int]) -> None:
         self._changing()
-        super().set_rows(rows)
+        self.beginResetModel()
+        self._tracker = tracker
+        self._rows = cast("list[ActionRow]", tracker)
+        self._row_by_id = {ident: number for number, ident in enumerate(ids)}
+        self.endResetModel()
+
+    def rows(self) -> Sequence[ActionRow]:
+        """Every row in the order shown (made into read models as they are read)."""
+        return self._tracker
+
+    def search_text(self, row: int) -> str:
+        """What the filter box searches in row ``row``, case-folded (``action_haystack``)."""
+        return self._tracker.search_text(row)
+
+    def plan_rows(self, plan_id: int) -> list[ActionRow]:
+        """The rows of one plan, in the service's order (plan, area, ref)."""
+        tracker = self._tracker
+        rows = [
+            tracker[number] for number, plan in enumerate(tracker.plan_ids()) if plan == plan_id
+        ]
+        rank = self._service_rank
+        rows.sort(key=lambda row: rank.get(row.id, len(rank)))
+        return rows
+
+    @property
+    def sort_order(self) -> tuple[int, bool] | None:
+        """(column, descending) the rows are sorted by, or None for the service's order."""
+        return self._order
+
+    def sort_rows(self, column: int | None, *, descending: bool = False) -> None:
+        """Show the rows sorted by ``column``'s raw value (None: the service's order).
+
+        One Python sort on each row's key, the result installed as a layout
+        change: a ``QSortFilterProxyModel`` sort asks Python ``lessThan`` and
+        ``index`` ~800,000 times for 20,000 rows (seconds, in
+        tests/benchmarks/bench_actions.py). "No value" sorts after every value
+        (before them all when descending), ties keep the service's order.
+        """
+        order = None if column is None or column < 0 else (column, descending)
+        if order == self._order:
+            return
+        self._order = order
+        self._apply_order()
 
     def update_row(self, row: ActionRow) -> bool:
         """Show ``row`` in place of the row with its id; False when there is none."""
         number = self.row_of_id(row.id)
         if number is None:
             return False
-        if self.row_at(number) != row:
+        old = self.row_at(number)
+        if old != row:
             self._changing()
             self._rows[number] = row
             self.dataChanged.emit(
                 self.index(number, 0), self.index(number, self.columnCount() - 1), []
             )
+            if self._order is not None:
+                getter = self._columns[self._order[0]].sort_key
+                if getter(old) != getter(row):
+                    self._apply_order()  # the edit moved the row in the sorted order
         return True
 
     def refresh_rows(self, rows: Sequence[ActionRow]) -> None:
@@ -407,8 +494,14 @@ class ActionTableModel(RowTableModel[ActionRow]):
 
         Falls back to a reset when rows changed places (an action moved area).
         """
-        old_ids = [row.id for row in self.rows()]
-        new_ids = [row.id for row in rows]
+        fresh = rows if isinstance(rows, ActionTracker) else ActionTracker.of(rows)
+        new_ids = fresh.ids()
+        self._service_rank = {ident: number for number, ident in enumerate(new_ids)}
+        if self._order is not None:  # compared in the order shown
+            order = self._sorted_positions(fresh)
+            fresh.reorder(order)
+            new_ids = [new_ids[number] for number in order]
+        old_ids = self._tracker.ids()
         new_set = set(new_ids)
         for number in reversed(range(len(old_ids))):
             if old_ids[number] not in new_set:
@@ -416,9 +509,9 @@ class ActionTableModel(RowTableModel[ActionRow]):
         kept = [ident for ident in old_ids if ident in new_set]
         kept_set = set(kept)
         if [ident for ident in new_ids if ident in kept_set] != kept:
-            self.set_rows(rows)
+            self._reset(fresh, new_ids)
             return
-        for number, row in enumerate(rows):
+        for number, row in enumerate(fresh):
             if self.row_of_id(row.id) is None:
                 self._insert_row(number, row)
             elif self.row_at(number) != row:
@@ -569,7 +662,42 @@ class ActionTableModel(RowTableModel[ActionRow]):
 
     def _reindex(self) -> None:
         # RowTableModel keeps the list and the id index; rebuild the index without a reset.
-        self._row_by_id = {row.id: number for number, row in enumerate(self._rows)}
+        self._row_by_id = {ident: number for number, ident in enumerate(self._tracker.ids())}
+
+    def _sorted_positions(self, tracker: ActionTracker) -> list[int]:
+        """The positions of ``tracker``'s rows in the order ``_order`` asks for."""
+        rank = self._service_rank
+        ids = tracker.ids()
+        # The service's order first, so that equal keys keep it (the sort is stable).
+        positions = sorted(range(len(ids)), key=lambda number: rank.get(ids[number], number))
+        if self._order is None:
+            return positions
+        column, descending = self._order
+        getter = self._columns[column].sort_key
+        keys = [getter(tracker[number]) for number in range(len(tracker))]
+        present = [number for number in positions if keys[number] is not None]
+        missing = [number for number in positions if keys[number] is None]
+        present.sort(key=keys.__getitem__, reverse=descending)
+        return missing + present if descending else present + missing
+
+    def _apply_order(self) -> None:
+        """Put the rows in ``_order`` as a layout change, keeping persistent indexes."""
+        tracker = self._tracker
+        order = self._sorted_positions(tracker)
+        if order == list(range(len(order))):
+            return
+        self._changing()
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = tracker.ids()
+        moved = [(ids[index.row()], index.column()) for index in persistent]
+        tracker.reorder(order)
+        self._reindex()
+        self.changePersistentIndexList(
+            persistent,
+            [self.index(self._row_by_id[ident], column) for ident, column in moved],
+        )
+        self.layoutChanged.emit()
 
 
 # ------------------------------------------------------------------ filtering
@@ -666,11 +794,6 @@ class ActionFilterProxy(RowFilterProxy[ActionRow]):
         self._narrowed = False  # a filter beyond the words is set (asked once, not per row)
         self._my_name = ""
         self._matcher: ActionFilter | None = None
-        # Sort values of the column sorted by, one per source row, read once per sort
-        # rather than twice per comparison (a 20,000-row sort makes ~300,000 comparisons).
-        # (column, the model's revision, keys): never used across a change of the rows, since
-        # a sort whose comparisons disagree with each other is undefined (even a crash).
-        self._sort_keys: tuple[int, int, list[Any]] | None = None
         # Names are matched to the ids the rows carry: new rows, new ids.
         source.rows_about_to_change.connect(self._on_source_rows_about_to_change)
 
@@ -706,37 +829,35 @@ class ActionFilterProxy(RowFilterProxy[ActionRow]):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: ARG002
-        row = self._source.row_at(source_row)
+        source = self._source
         if self._narrowed:
             matcher = self._matcher
             if matcher is None:
-                matcher = service_filter(self._filters, self._source.rows(), my_name=self._my_name)
+                matcher = service_filter(self._filters, source.rows(), my_name=self._my_name)
                 self._matcher = matcher
-            if not matcher.matches(row):
+            if not matcher.matches(source.row_at(source_row)):
                 return False
         if not self._words:
             return True
-        text = action_haystack(row).casefold()
+        # The model's case-folded text, made once per row: no read model made for it.
+        text = source.search_text(source_row)
         return all(word in text for word in self._words)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._sort_keys = None
-        super().sort(column, order)
+        # The model sorts its rows (see ActionTableModel.sort_rows) and this proxy keeps
+        # their order: sorting here would cost Python calls per comparison.
+        self._source.sort_rows(column, descending=order == Qt.SortOrder.DescendingOrder)
 
-    def lessThan(self, source_left: AnyIndex, source_right: AnyIndex) -> bool:
-        column = source_left.column()
-        revision = self._source.revision
-        keys = self._sort_keys
-        if keys is None or keys[0] != column or keys[1] != revision:
-            getter = self._source.columns[column].sort_key
-            keys = (column, revision, [getter(row) for row in self._source.rows()])
-            self._sort_keys = keys
-        left, right = keys[2][source_left.row()], keys[2][source_right.row()]
-        # None (no date, no value) sorts after every real value.
-        if left is None or right is None:
-            return left is not None and right is None
-        return bool(left < right)
+    def sortColumn(self) -> int:
+        """The column the rows are sorted by (the model's), -1 for the service's order."""
+        order = self._source.sort_order
+        return -1 if order is None else order[0]
+
+    def sortOrder(self) -> Qt.SortOrder:
+        order = self._source.sort_order
+        if order is not None and order[1]:
+            return Qt.SortOrder.DescendingOrder
+        return Qt.SortOrder.AscendingOrder
 
     def _on_source_rows_about_to_change(self) -> None:
         self._matcher = None
-        self._sort_keys = None

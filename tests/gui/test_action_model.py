@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from qpmr_desktop.domain.actions import ActionRag, ActionStatus
@@ -20,6 +20,7 @@ from qpmr_desktop.ui.action_model import (
     ActionRole,
     ActionTableModel,
     Choices,
+    action_haystack,
 )
 from qpmr_desktop.ui.chips import ACTION_RAG_COLOURS
 from qpmr_desktop.ui.roles import ItemRole
@@ -104,7 +105,13 @@ def test_the_models_pass_the_model_tester_after_rows_change(
     model.refresh_rows([rows[0], added, *rows[1:3]])  # one added, one removed
     qtmodeltester.check(model)
     qtmodeltester.check(proxy)
-    assert [row.ref for row in model.rows()] == ["1.1", "1.2", "1.10", "1.9"]
+    # Still sorted by ref (the model holds the order shown), the new row in its place ...
+    assert [row.ref for row in model.rows()] == ["1.1", "1.2", "1.9", "1.10"]
+    assert refs(proxy) == ["1.1", "1.2", "1.9", "1.10"]
+    # ... and unsorted, the order the service gave.
+    proxy.sort(-1)
+    qtmodeltester.check(proxy)
+    assert refs(proxy) == ["1.1", "1.2", "1.10", "1.9"]
 
 
 def test_headers(model: ActionTableModel) -> None:
@@ -371,3 +378,56 @@ def test_a_fresh_row_replaces_only_its_own(model: ActionTableModel, rows: list[A
     assert model.update_row(rows[0])  # the same: nothing to signal
     assert changed == [(2, 2)]
     assert not model.update_row(make_action(77))
+
+
+def test_a_sorted_tracker_keeps_its_order_through_an_edit_and_the_selection_follows(
+    qtmodeltester: ModelChecker,
+    model: ActionTableModel,
+    proxy: ActionFilterProxy,
+    rows: list[ActionRow],
+) -> None:
+    proxy.sort(model.column_of("progress"), Qt.SortOrder.AscendingOrder)
+    assert refs(proxy) == ["2.3", "1.9", "1.1", "1.10"]
+    assert model.sort_order == (model.column_of("progress"), False)
+    selected = proxy.index(0, REF)  # 2.3, as a view's current index would be kept
+    kept = QPersistentModelIndex(selected)
+    moved: list[str] = []
+    model.layoutChanged.connect(lambda *_: moved.append("layout"))
+    assert model.update_row(replace(rows[3], progress=99))  # 2.3: more than all but 1.10
+    assert moved == ["layout"]
+    assert refs(proxy) == ["1.9", "1.1", "2.3", "1.10"]
+    assert kept.isValid()
+    assert kept.data() == "2.3"
+    qtmodeltester.check(proxy)
+    assert model.update_row(replace(rows[2], description="Another wording"))  # key unchanged
+    assert moved == ["layout"]
+
+
+def test_descending_puts_no_value_first_and_unsorting_restores_the_service_order(
+    model: ActionTableModel, proxy: ActionFilterProxy
+) -> None:
+    proxy.sort(model.column_of("due"), Qt.SortOrder.DescendingOrder)
+    assert refs(proxy) == ["2.3", "1.10", "1.1", "1.9"]
+    proxy.sort(-1, Qt.SortOrder.AscendingOrder)
+    assert model.sort_order is None
+    assert refs(proxy) == ["1.1", "1.10", "1.9", "2.3"]
+
+
+def test_rows_given_to_a_sorted_model_are_shown_sorted(
+    model: ActionTableModel, proxy: ActionFilterProxy, rows: list[ActionRow]
+) -> None:
+    proxy.sort(model.column_of("ref"), Qt.SortOrder.DescendingOrder)
+    model.set_rows(list(reversed(rows)))
+    assert refs(proxy) == ["2.3", "1.10", "1.9", "1.1"]
+    proxy.sort(-1)
+    assert refs(proxy) == ["2.3", "1.9", "1.10", "1.1"]  # the order given
+
+
+def test_the_filter_searches_the_same_text_as_action_haystack(
+    model: ActionTableModel, rows: list[ActionRow]
+) -> None:
+    for number, row in enumerate(model.rows()):
+        assert model.search_text(number) == action_haystack(row).casefold()
+    assert model.plan_rows(PLAN_OVERARCHING) == [
+        row for row in rows if row.plan_id == PLAN_OVERARCHING
+    ]

@@ -67,6 +67,8 @@ def make_tab(qtbot: QtBot, workspace: Workspace | None, **options: object) -> Ac
     if workspace is not None:
         tab.set_workspace(workspace)
         tab.ensure_loaded()
+        # The timeline follows once the event loop runs (after the first paint).
+        qtbot.waitUntil(lambda: not tab.timeline_pending)
     return tab
 
 
@@ -550,6 +552,7 @@ def test_the_tab_does_not_load_the_database_stack_or_matplotlib_before_it_is_sho
         tab.set_workspace(open_workspace(Path({str(demo_path)!r})))
         tab.ensure_loaded()
         print("loaded", tab.proxy.rowCount() > 0, "matplotlib", "matplotlib" in sys.modules)
+        app.processEvents()  # the timeline's data comes after the first paint
         tab.timeline.render_now()
         print("drawn", "matplotlib" in sys.modules)
         """

@@ -22,7 +22,7 @@ QT_LIBS := $(BIN)/python -I -S packaging/system_libs.py
 BENCH_ARGS ?=
 
 .PHONY: run test check lint typecheck layers pytest setup setup-window bench bench-startup \
-	bench-indicators bench-minutes clean
+	bench-indicators bench-minutes bench-actions bench-printing clean
 
 run: setup-window
 	$(BIN)/qpmr-desktop --demo
@@ -61,12 +61,13 @@ $(INSTALLED): pyproject.toml
 	@touch $@
 
 # On demand only, never part of `make test`: `make bench` runs every benchmark,
-# `make bench-startup`, `make bench-indicators` or `make bench-minutes` one.
+# `make bench-startup`, `make bench-indicators`, `make bench-minutes`,
+# `make bench-actions` or `make bench-printing` one.
 # BENCH_ARGS goes to each, so give `make bench` only options they all share
 # (--runs, --warmup, --strict): `make bench BENCH_ARGS='--runs 9'`,
 # `make bench-indicators BENCH_ARGS='--indicators 2000'`,
 # `make bench-minutes BENCH_ARGS='--meetings 500'`.
-bench: bench-startup bench-indicators bench-minutes
+bench: bench-startup bench-indicators bench-minutes bench-actions bench-printing
 
 bench-startup: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_startup.py $(BENCH_ARGS)
@@ -76,6 +77,12 @@ bench-indicators: setup
 
 bench-minutes: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_minutes.py $(BENCH_ARGS)
+
+bench-actions: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_actions.py $(BENCH_ARGS)
+
+bench-printing: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/bench_printing.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -591,6 +591,8 @@ def _action_links(workspace: Workspace, condition: sa.ColumnElement[bool]) -> li
             col(Action.due_date),
             col(Action.status),
             col(Action.progress),
+            col(Action.rag_override),
+            col(Action.rag_override_reason),
         )
         .join(ImprovementPlan, col(ImprovementPlan.id) == col(Action.plan_id))
         .outerjoin(PriorityArea, col(PriorityArea.id) == col(Action.priority_area_id))
@@ -611,8 +613,10 @@ def _action_links(workspace: Workspace, condition: sa.ColumnElement[bool]) -> li
             due_date=row.due_date,
             status=ActionStatus(row.status),
             progress=row.progress,
+            rag_override=override,
+            rag_override_reason=row.rag_override_reason if override is not None else "",
         )
-        for row in rows
+        for row, override in ((row, _known_override(row.rag_override)) for row in rows)
     ]
 
 

@@ -852,7 +852,11 @@ class LinkedIndicator:
 
 @dataclass(frozen=True, slots=True)
 class ActionLink:
-    """An action named from elsewhere (a resolution, an indicator), to show and jump to."""
+    """An action named from elsewhere (a resolution, an indicator), to show and jump to.
+
+    ``rag_override`` and its reason are as stored (None and "" without one),
+    so the link is judged exactly as the tracker judges the action.
+    """
 
     id: ActionId
     plan_id: PlanId
@@ -863,6 +867,8 @@ class ActionLink:
     due_date: dt.date | None
     status: ActionStatus
     progress: int
+    rag_override: ActionRag | None = None
+    rag_override_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

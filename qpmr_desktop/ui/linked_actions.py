@@ -64,7 +64,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qpmr_desktop.domain.actions import ActionRag, ActionStatus
+from qpmr_desktop.domain.actions import (
+    ActionRag,
+    ActionStatus,
+    derive_action_rag,
+    describe_action_rag,
+    is_overdue,
+)
 from qpmr_desktop.domain.ids import ActionId
 from qpmr_desktop.ui.chips import ACTION_RAG_COLOURS, GREY, action_rag_text, chip_width, draw_chip
 from qpmr_desktop.ui.formatting import short_date
@@ -187,14 +193,11 @@ def read_actions_for_resolutions(
 def _judged(
     workspace: Workspace, links: Sequence[tuple[ActionLink, str]], today: dt.date | None
 ) -> list[LinkedActionRow]:
-    """Each link with its RAG as the tracker has it.
+    """Each link with its RAG as the tracker has it, judged by the same domain rules.
 
-    ``ActionLink`` carries no RAG override, so each action's detail gives the
-    judgement (a few queries an action; links are a handful). Deriving the
-    RAG from the status alone would show green where an officer set red.
+    The link carries the stored override and its reason, so an officer's red
+    shows red here too, without reading each action again.
     """
-    from qpmr_desktop.services.actions import get_action_detail  # noqa: PLC0415
-    from qpmr_desktop.services.errors import NotFoundError  # noqa: PLC0415
     from qpmr_desktop.services.settings import effective_today  # noqa: PLC0415
 
     if not links:
@@ -202,10 +205,7 @@ def _judged(
     day = today if today is not None else effective_today(workspace=workspace)
     rows = []
     for link, resolution in links:
-        try:
-            detail = get_action_detail(workspace=workspace, action_id=link.id, today=day)
-        except NotFoundError:
-            continue  # deleted between the two reads: it is no longer linked
+        status, due, override = link.status, link.due_date, link.rag_override
         rows.append(
             LinkedActionRow(
                 id=link.id,
@@ -213,13 +213,19 @@ def _judged(
                 ref=link.ref,
                 description=link.description,
                 lead=link.lead,
-                due_date=link.due_date,
-                status=detail.status,
-                progress=detail.progress,
-                rag=detail.rag,
-                overdue=detail.overdue,
-                overridden=detail.rag_override is not None,
-                rag_reason=detail.rag_reason,
+                due_date=due,
+                status=status,
+                progress=link.progress,
+                rag=derive_action_rag(status=status, due_date=due, today=day, override=override),
+                overdue=is_overdue(status=status, due_date=due, today=day),
+                overridden=override is not None,
+                rag_reason=describe_action_rag(
+                    status=status,
+                    due_date=due,
+                    today=day,
+                    override=override,
+                    override_reason=link.rag_override_reason,
+                ),
                 resolution=resolution,
             )
         )

@@ -13,14 +13,13 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from qpmr_desktop.charts.builder import figure_to_png, figure_to_svg
     from qpmr_desktop.charts.indicator_chart import (
         ChartPoint,
         ComparatorSeries,
         IndicatorChartData,
         active_title,
         build_indicator_figure,
-        figure_to_png,
-        figure_to_svg,
     )
     from qpmr_desktop.charts.timeline_chart import (
         TimelineAction,
@@ -57,10 +56,13 @@ _TIMELINE_NAMES = frozenset(
         "timeline_title",
     }
 )
-# figure_to_png and figure_to_svg are the indicator chart's, shared by every chart.
+# The savers are the shared builder's (both chart modules name them too).
+_SAVERS = frozenset({"figure_to_png", "figure_to_svg"})
 _HOMES = {
     name: "qpmr_desktop.charts.timeline_chart"
     if name in _TIMELINE_NAMES
+    else "qpmr_desktop.charts.builder"
+    if name in _SAVERS
     else "qpmr_desktop.charts.indicator_chart"
     for name in __all__
 }

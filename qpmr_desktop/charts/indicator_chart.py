@@ -14,9 +14,10 @@ printed panels"):
   from :mod:`qpmr_desktop.charts.style` (ticks are made at build time for
   this reason), so the figure comes out the same, to the byte in SVG,
   whatever rcParams the process runs with. Nothing here adds shared mutable
-  state (the glyph-metric caches hold plain numbers), so a print worker
-  thread may build its own figures; matplotlib itself promises no more than
-  that, and one figure must never be drawn by two threads at once.
+  state (the glyph-metric caches of :mod:`qpmr_desktop.charts.text` hold
+  plain numbers), so a print worker thread may build its own figures;
+  matplotlib itself promises no more than that, and one figure must never
+  be drawn by two threads at once.
 * Importing this module does not import matplotlib (it costs about 0.2 s at
   start-up): the functions import it when first called.
 * What is drawn: the value line (solid dark blue) with a marker per quarter
@@ -44,14 +45,12 @@ printed panels"):
   stay fixed in points if the figure is later resized (an axes locator), but
   titles are wrapped and labels spread for the size built: rebuild the figure
   at the new size rather than stretch it.
-* :func:`figure_to_svg` keeps text as ``<text>`` (``svg.fonttype`` "none") and
-  gives the same bytes for the same figure; :func:`figure_to_png` rasterises.
-  Both render through a non-GUI canvas and give the figure back its own
-  canvas afterwards. The few settings matplotlib reads only from rcParams at
-  save time (:data:`style.SAVE_RC`) are set in an ``rc_context`` for the
-  save alone and restored after it; that is the one place rcParams are
-  touched, so save from one thread at a time (or, as the report builder
-  does, in worker processes).
+* The figure, its text, title, stamp, axes frame and tick fonts come from
+  :mod:`qpmr_desktop.charts.builder`, and text is measured and wrapped by
+  :mod:`qpmr_desktop.charts.text`: the same for every chart.
+* :func:`figure_to_svg` (text kept as ``<text>``, the same bytes for the same
+  figure) and :func:`figure_to_png` are :mod:`qpmr_desktop.charts.builder`'s
+  savers, named here too; save from one thread at a time.
 """
 
 # matplotlib is imported inside the functions that use it, never at module
@@ -61,29 +60,24 @@ printed panels"):
 
 from __future__ import annotations
 
-import functools
-import io
 import itertools
 import math
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from qpmr_desktop.charts import style
+from qpmr_desktop.charts import builder, style
+from qpmr_desktop.charts.builder import figure_to_png, figure_to_svg
+from qpmr_desktop.charts.text import block_height, block_width, text_width, wrap
 from qpmr_desktop.domain.performance import Polarity, Rag, Record, record_flag
 from qpmr_desktop.domain.periods import Quarter
 from qpmr_desktop.domain.units import Unit, displayed_decimal, format_quantity, format_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.backend_bases import FigureCanvasBase
     from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
     from matplotlib.lines import Line2D
-    from matplotlib.text import Text
-    from matplotlib.transforms import Bbox, Transform
 
 __all__ = [
     "DEFAULT_AREA_LABEL",
@@ -100,14 +94,15 @@ __all__ = [
 
 DEFAULT_AREA_LABEL = "This council"
 TARGET_LABEL = "Target"
-SAMPLE_STAMP = "Sample data"
+SAMPLE_STAMP = builder.SAMPLE_STAMP
 NO_FIGURES_TITLE = "No figures yet"
 EMPTY_MESSAGE = "The chart appears once figures are entered or imported."
 
 # Artist ids: stable names for the parts of the chart, kept in SVG output as
-# element ids (so they must be valid XML names) and used by tests.
-GID_TITLE = "title"
-GID_SUBTITLE = "subtitle"
+# element ids (so they must be valid XML names) and used by tests. The parts
+# every chart has take the ids the shared builder gives them.
+GID_TITLE = builder.GID_TITLE
+GID_SUBTITLE = builder.GID_SUBTITLE
 GID_AXIS_LABEL = "axis-label"
 GID_VALUE = "value-line"
 GID_TARGET = "target-line"
@@ -116,32 +111,21 @@ GID_MARKERS = "rag-{rag}"
 GID_VALUE_LABEL = "label-value"
 GID_TARGET_LABEL = "label-target"
 GID_COMPARATOR_LABEL = "label-comparator-{index}"
-GID_STAMP = "sample-stamp"
-GID_MESSAGE = "message"
+GID_STAMP = builder.GID_STAMP
+GID_MESSAGE = builder.GID_MESSAGE
 GID_ZERO_LINE = "zero-line"
 
 # ---------------------------------------------------------------- layout, in points
-_POINTS_PER_INCH = 72.0
-_PAD = 6.0  # figure edge to any text
-_TITLE_GAP = 2.0  # title to subtitle
+# (the figure's padding, tick length and tick pad are the shared builder's)
 _HEADER_GAP = 5.0  # subtitle to the axis label above the plot
 _AXIS_LABEL_GAP = 4.0  # axis label to the top of the plot
-_TICK_LENGTH = 3.0
-_TICK_PAD = 2.5
 _Y_TICK_PAD = 4.0
 _LABEL_GAP = 5.0  # plot's right edge to the direct labels
 _LABEL_MAX_WIDTH = 80.0  # wider labels wrap ("Statistical neighbours" takes two lines)
 _LABEL_SEPARATION = 1.5  # the least space between two direct labels
 _X_LABEL_SEPARATION = 4.0  # the least space between two period labels
 _MARKER_ROOM = 11.0  # the width per quarter below which RAG markers shrink
-_MAX_TITLE_LINES = 3
-_MAX_SUBTITLE_LINES = 2
 _MAX_LABEL_LINES = 3
-_MIN_PLOT_SHARE = 0.25  # of the figure, whatever the text asks for
-_ELLIPSIS = "…"
-_BALANCE_STEPS = 8  # halvings of the width when balancing wrapped lines
-# A quarter ("Q1") or a bare number ("12", "1,700"): kept on a line with the next word.
-_UNBREAKABLE_BEFORE_NEXT = re.compile(r"Q[1-4]|[0-9][0-9,.]*")
 
 # ---------------------------------------------------------------- scales
 # Zero stays on the axis while the smallest figure is at most this share of
@@ -543,161 +527,6 @@ def _places_needed(numbers: Sequence[float], step: float) -> int:
     return _MAX_TICK_DECIMALS
 
 
-# ================================================================ text measuring and wrapping
-
-
-def _text_width(text: str, prop: FontProperties) -> float:
-    """The advance width of ``text`` (one line) in points, as matplotlib lays it out."""
-    return _measurer(prop)(text)
-
-
-def _measurer(prop: FontProperties) -> Callable[[str], float]:
-    """A function giving the width in points of one line of text in ``prop``.
-
-    Widths are summed from cached glyph advances and kerning at an unhinted
-    size: that matches matplotlib's ``TextToPath`` to a hundredth of a point
-    but takes microseconds instead of half a millisecond a string, and
-    wrapping measures hundreds.
-    """
-    from matplotlib.font_manager import findfont
-
-    # The font file's name is the cache key: matplotlib's own path object is
-    # slow to hash.
-    path = str(findfont(prop))
-    size = prop.get_size_in_points()
-    return lambda text: _unit_width(path, text) * size if text else 0.0
-
-
-@functools.lru_cache(maxsize=8192)
-def _unit_width(path: str, text: str) -> float:
-    """The advance width of ``text`` in the font at ``path``, per point of font size."""
-    total = 0.0
-    previous = ""
-    for char in text:
-        total += _advance(path, char)
-        if previous:
-            total += _kerning(path, previous, char)
-        previous = char
-    return total
-
-
-# Glyph metrics are cached as plain numbers, never as font objects: matplotlib
-# keeps one font object per thread, and they must not be shared.
-_METRICS_SIZE = 100.0  # points; metrics are read at this size, then scaled per point
-
-
-@functools.lru_cache(maxsize=4096)
-def _advance(path: str, char: str) -> float:
-    """The advance of ``char`` in the font at ``path``, per point of font size."""
-    from matplotlib.font_manager import get_font
-    from matplotlib.ft2font import LoadFlags
-
-    font = get_font(path)
-    font.set_size(_METRICS_SIZE, _POINTS_PER_INCH)
-    glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
-    # 16.16 fixed point, in points at _METRICS_SIZE.
-    return glyph.linearHoriAdvance / 65536 / _METRICS_SIZE
-
-
-@functools.lru_cache(maxsize=16384)
-def _kerning(path: str, left: str, right: str) -> float:
-    """The kerning between two characters, per point of font size."""
-    from matplotlib.font_manager import get_font
-    from matplotlib.ft2font import Kerning
-
-    font = get_font(path)
-    font.set_size(_METRICS_SIZE, _POINTS_PER_INCH)
-    pair = font.get_kerning(
-        font.get_char_index(ord(left)), font.get_char_index(ord(right)), Kerning.UNFITTED
-    )
-    return pair / 64 / _METRICS_SIZE  # 26.6 fixed point
-
-
-def _block_width(text: str, prop: FontProperties) -> float:
-    return max((_text_width(line, prop) for line in text.split("\n")), default=0.0)
-
-
-def _block_height(lines: int, size: float) -> float:
-    """The height of ``lines`` lines of text at ``size`` points, as matplotlib sets them."""
-    if lines <= 0:
-        return 0.0
-    return size * (1.0 + style.LINE_SPACING * (lines - 1)) + size * 0.25
-
-
-def _words(paragraph: str) -> list[str]:
-    """The breakable pieces of a line: words, with some kept together.
-
-    No break falls inside a quarter's label ("Q1 2017/18"), a rate's unit
-    ("6.8 per 10,000"), or between a number and the word it counts ("12
-    quarters"); a " · " separator stays at the end of a line, not the start.
-    """
-    words: list[str] = []
-    glue_next = False
-    for word in filter(None, paragraph.split(" ")):
-        if words and (glue_next or word in {"per", "·"}):
-            words[-1] = f"{words[-1]} {word}"
-        else:
-            words.append(word)
-        glue_next = word == "per" or _UNBREAKABLE_BEFORE_NEXT.fullmatch(word) is not None
-    return words
-
-
-def _greedy_lines(text: str, measure: Callable[[str], float], width: float) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        current = ""
-        for word in _words(paragraph):
-            candidate = f"{current} {word}" if current else word
-            if measure(candidate) <= width:
-                current = candidate
-                continue
-            if current:
-                lines.append(current)
-            current = word
-            while measure(current) > width and len(current) > 1:
-                cut = _fitting_prefix(current, measure, width)
-                lines.append(current[:cut])
-                current = current[cut:]
-        lines.append(current)
-    return lines
-
-
-def _wrap(text: str, prop: FontProperties, width: float, max_lines: int) -> list[str]:
-    """``text`` broken into lines no wider than ``width`` points, at most ``max_lines``.
-
-    Lines break between words (see :func:`_words`); a word wider than a whole
-    line is broken inside. Lines are balanced: a two-line title is split near
-    its middle rather than leaving one word on the second line. Text beyond
-    the last line is cut and marked with an ellipsis.
-    """
-    measure = _measurer(prop)
-    lines = _greedy_lines(text, measure, width)
-    if len(lines) > max_lines:
-        last = lines[max_lines - 1]
-        while last and measure(last + _ELLIPSIS) > width:
-            last = last[:-1]
-        return [*lines[: max_lines - 1], last.rstrip() + _ELLIPSIS]
-    if len(lines) > 1 and "\n" not in text:
-        # The narrowest width that still needs no more lines gives the most
-        # even lines; the line count only grows as the width shrinks.
-        narrow, wide = width / len(lines), width
-        for _ in range(_BALANCE_STEPS):
-            middle = (narrow + wide) / 2
-            if len(_greedy_lines(text, measure, middle)) <= len(lines):
-                wide = middle
-            else:
-                narrow = middle
-        lines = _greedy_lines(text, measure, wide)
-    return lines
-
-
-def _fitting_prefix(word: str, measure: Callable[[str], float], width: float) -> int:
-    cut = len(word) - 1
-    while cut > 1 and measure(word[:cut]) > width:
-        cut -= 1
-    return cut
-
-
 # ================================================================ direct labels
 
 
@@ -760,194 +589,31 @@ def _spread_labels(
 # ================================================================ the figure
 
 
-@dataclass(frozen=True, slots=True)
-class _Margins:
-    """Fixed margins around the plot, in points; the plot takes the rest."""
-
-    left: float
-    bottom: float
-    right: float
-    top: float
-
-    def plot_box(self, width: float, height: float) -> tuple[float, float, float, float]:
-        """(left, bottom, width, height) of the plot as fractions of a figure of that size."""
-        plot_width = max(width - self.left - self.right, width * _MIN_PLOT_SHARE)
-        plot_height = max(height - self.bottom - self.top, height * _MIN_PLOT_SHARE)
-        left = min(self.left, width - plot_width)
-        bottom = min(self.bottom, height - plot_height)
-        return left / width, bottom / height, plot_width / width, plot_height / height
-
-    def locator(self, figure: Figure) -> Callable[[object, object], Bbox]:
-        """An axes locator that keeps these margins when ``figure`` is resized."""
-        from matplotlib.transforms import Bbox
-
-        def locate(_axes: object, _renderer: object) -> Bbox:
-            width, height = (size * _POINTS_PER_INCH for size in figure.get_size_inches())
-            return Bbox.from_bounds(*self.plot_box(width, height))
-
-        return locate
-
-
-class _Builder:
+class _Builder(builder.FigureBuilder):
     """Lays out and draws one figure; used once, by :func:`build_indicator_figure`."""
 
     def __init__(self, data: IndicatorChartData, width_in: float, height_in: float) -> None:
-        from matplotlib.figure import Figure
-
+        super().__init__(width_in, height_in)
         self.data = data
-        self.width = width_in * _POINTS_PER_INCH
-        self.height = height_in * _POINTS_PER_INCH
-        self.figure = Figure(
-            figsize=(width_in, height_in),
-            dpi=100,
-            facecolor=style.BACKGROUND,
-            edgecolor=style.BACKGROUND,
-            linewidth=0.0,
-            frameon=True,
-        )
-        # No layout engine, whatever figure.constrained_layout.use or
-        # figure.autolayout say: the layout here is computed in points.
-        self.figure.set_layout_engine("none")
-        self.tick_font = style.font(style.TICK_SIZE)
-
-    # -------------------------------------------------------- text helpers
-
-    def _offset(self, dx: float, dy: float, base: Transform) -> Transform:
-        """``base`` shifted by (dx, dy) points: text anchored to an edge by a fixed gap."""
-        from matplotlib.transforms import ScaledTranslation
-
-        shift = ScaledTranslation(
-            dx / _POINTS_PER_INCH, dy / _POINTS_PER_INCH, self.figure.dpi_scale_trans
-        )
-        return base + shift
-
-    def _text(
-        self,
-        anchor: tuple[float, float],
-        text: str,
-        *,
-        transform: Transform,
-        size: float,
-        colour: str,
-        gid: str,
-        bold: bool = False,
-        ha: Literal["left", "center", "right"] = "left",
-        va: Literal["top", "center", "bottom"] = "top",
-        axes: Axes | None = None,
-    ) -> Text:
-        from matplotlib.text import Text
-
-        # usetex and parse_math off: a "$" in an indicator's name is a dollar
-        # sign, not mathtext; every other property is explicit (module contract).
-        artist = Text(
-            anchor[0],
-            anchor[1],
-            text,
-            color=colour,
-            fontproperties=style.font(size, bold=bold),
-            horizontalalignment=ha,
-            verticalalignment=va,
-            multialignment=ha,
-            linespacing=style.LINE_SPACING,
-            usetex=False,
-            parse_math=False,
-            antialiased=True,
-        )
-        artist.set_transform(transform)
-        artist.set_gid(gid)
-        artist.set_clip_on(False)
-        if axes is not None:
-            axes.add_artist(artist)
-        else:
-            self.figure.add_artist(artist)
-        return artist
 
     # -------------------------------------------------------- build
 
     def build(self) -> Figure:
         data = self.data
-        title_lines = _wrap(
+        top = self._draw_header(
             data.title or active_title(data),
-            style.font(style.TITLE_SIZE, bold=True),
-            self.width - 2 * _PAD,
-            _MAX_TITLE_LINES,
-        )
-        subtitle_lines = _wrap(
             data.subtitle if data.subtitle is not None else default_subtitle(data),
-            style.font(style.SUBTITLE_SIZE),
-            self.width - 2 * _PAD,
-            _MAX_SUBTITLE_LINES,
+            gap=_HEADER_GAP,
         )
-        top = self._draw_header(title_lines, subtitle_lines)
         if data.sample:
+            # At the bottom right, below the direct labels.
             self._draw_stamp()
         if data.points:
             self._draw_plot(_Series.from_data(data), top)
         else:
+            # The title says there are no figures.
             self._draw_message(top, EMPTY_MESSAGE)
         return self.figure
-
-    def _draw_header(self, title_lines: list[str], subtitle_lines: list[str]) -> float:
-        """Title and subtitle at the top left; returns the points they take from the top."""
-        transfigure = self.figure.transFigure
-        y = _PAD
-        self._text(
-            (0.0, 1.0),
-            "\n".join(title_lines),
-            transform=self._offset(_PAD, -y, transfigure),
-            size=style.TITLE_SIZE,
-            colour=style.TEXT,
-            gid=GID_TITLE,
-            bold=True,
-        )
-        y += _block_height(len(title_lines), style.TITLE_SIZE) + _TITLE_GAP
-        if any(subtitle_lines):
-            self._text(
-                (0.0, 1.0),
-                "\n".join(subtitle_lines),
-                transform=self._offset(_PAD, -y, transfigure),
-                size=style.SUBTITLE_SIZE,
-                colour=style.SECONDARY_TEXT,
-                gid=GID_SUBTITLE,
-            )
-            y += _block_height(len(subtitle_lines), style.SUBTITLE_SIZE)
-        return y + _HEADER_GAP
-
-    def _draw_stamp(self) -> None:
-        """ "Sample data" in a box at the bottom right, below the direct labels."""
-        stamp = self._text(
-            (1.0, 0.0),
-            SAMPLE_STAMP,
-            transform=self._offset(-_PAD - 2, _PAD + 1, self.figure.transFigure),
-            size=style.STAMP_SIZE,
-            colour=style.DARK_PINK,
-            gid=GID_STAMP,
-            bold=True,
-            ha="right",
-            va="bottom",
-        )
-        stamp.set_bbox(
-            {
-                "boxstyle": "square,pad=0.25",
-                "facecolor": style.BACKGROUND,
-                "edgecolor": style.DARK_PINK,
-                "linewidth": 0.8,
-            }
-        )
-
-    def _draw_message(self, top: float, message: str) -> None:
-        """The empty chart: a message where the plot would be (the title says there is none)."""
-        centre = (self.height - top) / 2 / self.height
-        self._text(
-            (0.5, centre),
-            message,
-            transform=self.figure.transFigure,
-            size=style.MESSAGE_SIZE,
-            colour=style.SECONDARY_TEXT,
-            gid=GID_MESSAGE,
-            ha="center",
-            va="center",
-        )
 
     def _draw_plot(self, series: _Series, top: float) -> None:
         numbers = series.all_numbers()
@@ -957,15 +623,14 @@ class _Builder:
         box = margins.plot_box(self.width, self.height)
         plot_width, plot_height = box[2] * self.width, box[3] * self.height
 
-        axes = self.figure.add_axes(box)
-        axes.set_axes_locator(margins.locator(self.figure))
+        axes = self._add_axes(margins)
         self._style_axes(axes)
         self._draw_x_axis(axes, series.quarters, plot_width)
         if scale is not None:
             self._draw_y_axis(axes, scale, top, len(series.quarters))
         else:
             axes.set_ylim(0.0, 1.0)
-        self._fix_tick_fonts(axes)
+        self._fix_tick_fonts(major=(axes.xaxis, axes.yaxis))
         self._draw_lines(axes, series)
         # Markers shrink when quarters are packed tight (ten years on one
         # chart), so that neighbours do not overlap and hide each other's shape.
@@ -973,70 +638,44 @@ class _Builder:
         if scale is not None:
             self._draw_direct_labels(axes, labels, scale, plot_height)
         if all(value is None for value in series.values):
-            message = self._text(
-                (0.5, 0.5),
-                f"{self.data.area_label}: no figures",
-                transform=axes.transAxes,
-                size=style.MESSAGE_SIZE,
-                colour=style.SECONDARY_TEXT,
-                gid=GID_MESSAGE,
-                ha="center",
-                va="center",
-                axes=axes,
-            )
-            # On a white ground, so a comparator line passing behind stays readable.
-            message.set_bbox(
-                {"boxstyle": "square,pad=0.3", "facecolor": style.BACKGROUND, "edgecolor": "none"}
-            )
-            message.set_zorder(5.0)
+            self._draw_plot_message(axes, f"{self.data.area_label}: no figures", zorder=5.0)
 
     def _margins(
         self, scale: _YScale | None, labels: Sequence[_DirectLabel], top: float
-    ) -> _Margins:
+    ) -> builder.Margins:
         """Room around the plot for the text there: tick labels, axis label, direct labels."""
         if scale is not None:
-            widest_tick = max((_text_width(t, self.tick_font) for t in scale.labels), default=0.0)
-            left = _PAD + widest_tick + _Y_TICK_PAD
-            top += _block_height(1, style.AXIS_LABEL_SIZE) + _AXIS_LABEL_GAP
+            widest_tick = max((text_width(t, self.tick_font) for t in scale.labels), default=0.0)
+            left = builder.PAD + widest_tick + _Y_TICK_PAD
+            top += block_height(1, style.AXIS_LABEL_SIZE) + _AXIS_LABEL_GAP
         else:
-            left = 2 * _PAD
+            left = 2 * builder.PAD
         label_width = max((label.width for label in labels), default=0.0)
-        right = _PAD + (label_width + _LABEL_GAP if labels else 0.0)
+        right = builder.PAD + (label_width + _LABEL_GAP if labels else 0.0)
         if self.data.sample:
-            stamp = _text_width(SAMPLE_STAMP, style.font(style.STAMP_SIZE, bold=True))
-            right = max(right, 2 * _PAD + stamp + 6)
-        bottom = _PAD + _block_height(2, style.TICK_SIZE) + _TICK_LENGTH + _TICK_PAD
-        return _Margins(left=left, bottom=bottom, right=right, top=top)
+            right = max(right, 2 * builder.PAD + builder.stamp_width() + 6)
+        bottom = (
+            builder.PAD + block_height(2, style.TICK_SIZE) + builder.TICK_LENGTH + builder.TICK_PAD
+        )
+        return builder.Margins(left=left, bottom=bottom, right=right, top=top)
 
     def _style_axes(self, axes: Axes) -> None:
         """Everything about the axes' look, set here so that no rcParams leak in."""
         from matplotlib.ticker import NullLocator
 
-        axes.set_facecolor(style.BACKGROUND)
-        axes.set_frame_on(True)
-        axes.patch.set_edgecolor("none")
-        for side in ("top", "right", "left"):
-            axes.spines[side].set_visible(False)
-        axes.spines["bottom"].set_visible(True)
-        axes.spines["bottom"].set_color(style.AXIS)
-        axes.spines["bottom"].set_linewidth(0.8)
-        axes.set_axisbelow(True)
-        axes.set_navigate(False)
+        self._style_frame(axes)
         axes.xaxis.set_minor_locator(NullLocator())
         axes.yaxis.set_minor_locator(NullLocator())
-        for axis, length, pad in (("x", _TICK_LENGTH, _TICK_PAD), ("y", 0.0, _Y_TICK_PAD)):
+        for axis, length, pad in (
+            ("x", builder.TICK_LENGTH, builder.TICK_PAD),
+            ("y", 0.0, _Y_TICK_PAD),
+        ):
             axes.tick_params(
                 axis=axis,  # type: ignore[arg-type]
                 which="major",
                 length=length,
                 pad=pad,
-                width=0.8,
-                direction="out",
-                color=style.AXIS,
-                labelsize=style.TICK_SIZE,
-                labelcolor=style.SECONDARY_TEXT,
-                labelfontfamily=style.FONT_FAMILY,
-                labelrotation=0,
+                **style.TICK_PARAMS,
                 bottom=axis == "x",
                 top=False,
                 left=axis == "y",
@@ -1047,21 +686,14 @@ class _Builder:
                 labelright=False,
             )
         axes.xaxis.grid(visible=False, which="both")
-        axes.yaxis.grid(
-            visible=True,
-            which="major",
-            color=style.GRID,
-            linewidth=0.6,
-            linestyle="solid",
-            alpha=1.0,
-        )
+        axes.yaxis.grid(visible=True, which="major", **style.GRID_LINES)
 
     def _draw_x_axis(self, axes: Axes, quarters: Sequence[Quarter], plot_width: float) -> None:
         """A tick per quarter; every one labelled if there is room, else Q1s, every k years."""
         from matplotlib.ticker import FixedFormatter, FixedLocator
 
         labels = [_period_tick_label(quarter) for quarter in quarters]
-        widest = max(_block_width(label, self.tick_font) for label in labels) + _X_LABEL_SEPARATION
+        widest = max(block_width(label, self.tick_font) for label in labels) + _X_LABEL_SEPARATION
         slot = plot_width / len(quarters)
         if slot < widest:
             every_years = math.ceil(widest / (slot * 4))
@@ -1084,7 +716,7 @@ class _Builder:
         self._text(
             (0.0, 1.0),
             axis_label(self.data.unit),
-            transform=self._offset(_PAD, -top, self.figure.transFigure),
+            transform=self._offset(builder.PAD, -top, self.figure.transFigure),
             size=style.AXIS_LABEL_SIZE,
             colour=style.SECONDARY_TEXT,
             gid=GID_AXIS_LABEL,
@@ -1101,23 +733,6 @@ class _Builder:
                     gid=GID_ZERO_LINE,
                 )
             )
-
-    def _fix_tick_fonts(self, axes: Axes) -> None:
-        """Create the ticks now and set their fonts, rather than at the first draw.
-
-        matplotlib makes ticks lazily, from whatever rcParams the drawing
-        thread has then (font weight and style included); the locators are
-        fixed, so the ticks made here are the ones drawn.
-        """
-        ticks = [
-            *axes.xaxis.get_major_ticks(len(axes.xaxis.get_majorticklocs())),
-            *axes.yaxis.get_major_ticks(len(axes.yaxis.get_majorticklocs())),
-        ]
-        for tick in ticks:
-            for text in (tick.label1, tick.label2):
-                text.set_fontproperties(self.tick_font)
-                text.set_usetex(False)
-                text.set_parse_math(False)
 
     def _draw_lines(self, axes: Axes, series: _Series) -> None:
         """Comparators, then the target, then the value line, back to front."""
@@ -1146,8 +761,6 @@ class _Builder:
 
     def _draw_markers(self, axes: Axes, series: _Series, scale: float) -> None:
         """One marker line per RAG present, so each judgement is one vector group."""
-        from matplotlib.lines import Line2D
-
         for rag in Rag:
             spec = style.RAG_MARKERS[rag]
             slots: list[float] = []
@@ -1158,23 +771,18 @@ class _Builder:
                     heights.append(value)
             if not slots:
                 continue
-            markers = Line2D(
-                slots,
-                heights,
-                linestyle="None",
-                marker=spec.marker,
-                markersize=spec.size * scale,
-                markerfacecolor=spec.face,
-                markeredgecolor=spec.edge,
-                markeredgewidth=spec.edge_width,
-                antialiased=True,
-                zorder=4.0,
-                gid=GID_MARKERS.format(rag=rag.name.lower().replace("_", "-")),
-                label=f"{rag.symbol} {rag.label}",
+            gid = GID_MARKERS.format(rag=rag.name.lower().replace("_", "-"))
+            axes.add_line(
+                builder.marker_line(
+                    slots,
+                    heights,
+                    spec,
+                    gid=gid,
+                    scale=scale,
+                    zorder=4.0,
+                    label=f"{rag.symbol} {rag.label}",
+                )
             )
-            # A marker on the plot's edge is drawn whole, not cut in half.
-            markers.set_clip_on(False)
-            axes.add_line(markers)
 
     # -------------------------------------------------------- direct labels
 
@@ -1208,7 +816,7 @@ class _Builder:
             if end is None:
                 continue
             prop = style.font(style.DIRECT_LABEL_SIZE, bold=bold)
-            lines = _wrap(text, prop, _LABEL_MAX_WIDTH, _MAX_LABEL_LINES)
+            lines = wrap(text, prop, _LABEL_MAX_WIDTH, _MAX_LABEL_LINES)
             labels.append(
                 _DirectLabel(
                     gid=gid,
@@ -1216,8 +824,8 @@ class _Builder:
                     value=end,
                     colour=colour,
                     bold=bold,
-                    width=max(_text_width(line, prop) for line in lines),
-                    height=_block_height(len(lines), style.DIRECT_LABEL_SIZE),
+                    width=max(text_width(line, prop) for line in lines),
+                    height=block_height(len(lines), style.DIRECT_LABEL_SIZE),
                 )
             )
         return labels
@@ -1229,7 +837,7 @@ class _Builder:
         span = scale.high - scale.low
         desired = [(label.value - scale.low) / span * plot_height for label in labels]
         centres = _spread_labels(
-            desired, [label.height for label in labels], -_PAD, plot_height + _PAD
+            desired, [label.height for label in labels], -builder.PAD, plot_height + builder.PAD
         )
         transform = self._offset(_LABEL_GAP, 0.0, axes.transAxes)
         for label, centre in zip(labels, centres, strict=True):
@@ -1292,53 +900,5 @@ def build_indicator_figure(
     data: IndicatorChartData, *, width_in: float = 6.0, height_in: float = 3.2
 ) -> Figure:
     """The trend chart of one indicator, ``width_in`` × ``height_in`` inches (module contract)."""
-    if not (width_in > 0 and height_in > 0 and math.isfinite(width_in * height_in)):
-        raise ValueError(f"A chart needs a positive size, not {width_in} × {height_in} inches.")
+    builder.check_size(width_in, height_in)
     return _Builder(data, width_in, height_in).build()
-
-
-# ================================================================ output
-
-
-def _save(
-    figure: Figure, canvas_class: type[FigureCanvasBase], image_format: str, **options: object
-) -> bytes:
-    """Render ``figure`` through ``canvas_class`` (not a GUI canvas), then give it its own back.
-
-    Making a canvas attaches it to the figure; without handing the previous one
-    back, saving a figure shown in the Qt tab would take it from its widget.
-    The settings matplotlib reads only from rcParams at save time
-    (:data:`style.SAVE_RC`) are set for the save alone.
-    """
-    import matplotlib as mpl
-
-    buffer = io.BytesIO()
-    previous = figure.canvas
-    try:
-        with mpl.rc_context(dict(style.SAVE_RC)):
-            canvas_class(figure).print_figure(
-                buffer,
-                format=image_format,
-                facecolor=style.BACKGROUND,
-                edgecolor=style.BACKGROUND,
-                **options,  # type: ignore[arg-type]
-            )
-    finally:
-        figure.set_canvas(previous)
-    return buffer.getvalue()
-
-
-def figure_to_svg(figure: Figure) -> bytes:
-    """``figure`` as SVG with its text kept as ``<text>``; the same figure gives the same bytes."""
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-
-    # No date in the metadata, and a fixed hash salt (SAVE_RC): the bytes
-    # depend only on the figure, so printed charts can be cached by their data.
-    return _save(figure, FigureCanvasSVG, "svg", dpi=figure.dpi, metadata={"Date": None})
-
-
-def figure_to_png(figure: Figure, dpi: float = 100) -> bytes:
-    """``figure`` as a PNG at ``dpi`` dots per inch (for previews and checks, not for print)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    return _save(figure, FigureCanvasAgg, "png", dpi=dpi)

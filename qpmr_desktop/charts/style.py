@@ -161,10 +161,29 @@ BRAG_MARKERS: Mapping[ActionRag, RagMarker] = MappingProxyType(
 OVERDUE_MARKER = RagMarker("^", 7.8, RAG_RED, TEXT, 1.8)
 
 
+# The axes' ticks and grid lines, as keywords for ``Axes.tick_params`` and
+# ``Axis.grid``: every property the charts share, given explicitly so that
+# none comes from rcParams. Each chart adds which ticks show and their length.
+TICK_PARAMS: Mapping[str, object] = MappingProxyType(
+    {
+        "width": 0.8,
+        "direction": "out",
+        "color": AXIS,
+        "labelsize": TICK_SIZE,
+        "labelcolor": SECONDARY_TEXT,
+        "labelfontfamily": FONT_FAMILY,
+        "labelrotation": 0,
+    }
+)
+GRID_LINES: Mapping[str, object] = MappingProxyType(
+    {"color": GRID, "linewidth": 0.6, "linestyle": "solid", "alpha": 1.0}
+)
+
+
 # What matplotlib reads only from rcParams at save time. svg.fonttype "none"
-# keeps text as <text> (extractable and searchable once svglib places it in
-# the PDF); the fixed hash salt makes SVG ids, and so the bytes, depend only on
-# the figure, so the print worker can cache charts by their data; pdf.fonttype
+# keeps text as <text> in an SVG saved for a reader or a test (printing draws
+# charts straight into ReportLab shapes, printing/mpl_shapes.py); the fixed
+# hash salt makes SVG ids, and so the bytes, depend only on the figure; pdf.fonttype
 # 42 embeds TrueType rather than Type 3 glyphs if a figure is saved as PDF.
 SAVE_RC: Mapping[RcKeyType, object] = MappingProxyType(
     {

@@ -14,10 +14,12 @@ printed panels" and the BRAG rule; SCREENS.md "Actions"):
   (ticks are made at build time for that reason). Importing this module does
   not import matplotlib; building a figure does. Save it with
   :func:`figure_to_svg` (text stays ``<text>``, the same bytes for the same
-  figure) or :func:`figure_to_png`, the indicator chart's savers. Text is
-  measured and wrapped with the indicator chart's helpers and caches (plain
-  numbers only), so, as there, a print worker thread may build its own
-  figures, but one figure must never be drawn by two threads at once.
+  figure) or :func:`figure_to_png`, the savers every chart shares
+  (:mod:`qpmr_desktop.charts.builder`, which also gives the figure, its text,
+  title, stamp, axes frame and tick fonts). Text is measured and wrapped by
+  :mod:`qpmr_desktop.charts.text`, whose caches hold plain numbers only, so
+  a print worker thread may build its own figures, but one figure must never
+  be drawn by two threads at once.
 * What is drawn, left to right in time, one horizontal lane per priority area
   in the order given (an action with no area, ``area == ""``, goes in a last
   lane, "No priority area"), the lane's name at the left, wrapped:
@@ -80,18 +82,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from qpmr_desktop.charts import style
-
-# The indicator chart's text measuring (cached glyph advances) and wrapping,
-# and its savers: one implementation and one set of caches for every chart.
-from qpmr_desktop.charts.indicator_chart import (
-    _block_height,
-    _Margins,
-    _text_width,
-    _wrap,
-    figure_to_png,
-    figure_to_svg,
-)
+from qpmr_desktop.charts import builder, style
+from qpmr_desktop.charts.builder import figure_to_png, figure_to_svg
+from qpmr_desktop.charts.text import block_height, text_width, wrap
 from qpmr_desktop.domain.actions import (
     ActionRag,
     DatePrecision,
@@ -104,8 +97,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
-    from matplotlib.text import Text
-    from matplotlib.transforms import Transform
 
 __all__ = [
     "EVENTS_LANE",
@@ -122,16 +113,17 @@ __all__ = [
 
 EVENTS_LANE = "Events"
 NO_AREA_LANE = "No priority area"
-SAMPLE_STAMP = "Sample data"
+SAMPLE_STAMP = builder.SAMPLE_STAMP
 TODAY_WORD = "Today"
 EMPTY_MESSAGE = "The timeline appears once the plan has priority areas, actions or events."
 NO_DATES_MESSAGE = "No due dates or events to show yet."
 OVERDUE_WORD = "Overdue"
 
 # Artist ids: stable names for the chart's parts, kept in SVG output as element
-# ids (valid XML names: no user text in them) and used by tests.
-GID_TITLE = "title"
-GID_SUBTITLE = "subtitle"
+# ids (valid XML names: no user text in them) and used by tests. The parts
+# every chart has take the ids the shared builder gives them.
+GID_TITLE = builder.GID_TITLE
+GID_SUBTITLE = builder.GID_SUBTITLE
 GID_LANE_LABEL = "lane-label-{index}"  # 1, 2, … for the areas in order
 GID_EVENTS_LANE_LABEL = "lane-label-events"
 GID_LANE_RULE = "lane-rule-{index}"  # along the top of area lane 1, 2, …
@@ -146,13 +138,11 @@ GID_TODAY_NOTE = "today-note"
 GID_KEY_MARKER = "key-marker-{name}"
 GID_KEY_LABEL = "key-label-{name}"
 GID_FOOTNOTES = "footnotes"
-GID_STAMP = "sample-stamp"
-GID_MESSAGE = "message"
+GID_STAMP = builder.GID_STAMP
+GID_MESSAGE = builder.GID_MESSAGE
 
 # ---------------------------------------------------------------- layout, in points
-_POINTS_PER_INCH = 72.0
-_PAD = 6.0  # figure edge to any text
-_TITLE_GAP = 2.0
+# (the figure's padding, tick length and tick pad are the shared builder's)
 _HEADER_GAP = 4.0  # subtitle to the "Today" row
 _TODAY_GAP = 2.0  # the "Today" label to the top of the plot
 _LANE_LABEL_GAP = 8.0  # lane names to the plot
@@ -160,8 +150,6 @@ _LANE_LABEL_SHARE = 0.22  # of the figure's width, at most, for lane names
 _LANE_LABEL_MIN_WIDTH = 60.0
 _MAX_LANE_LABEL_LINES = 3
 _RIGHT_MARGIN = 8.0  # room for a marker drawn on the plot's right edge
-_TICK_LENGTH = 3.0
-_TICK_PAD = 2.5
 _X_LABEL_SEPARATION = 6.0  # the least space between two month names
 _KEY_GAP = 5.0  # month names to the key
 _KEY_ROW = 11.0
@@ -170,8 +158,6 @@ _KEY_ITEM_GAP = 10.0  # one key item to the next
 _FOOTNOTE_GAP = 3.0
 _MAX_FOOTNOTE_LINES = 4  # for one note
 _MAX_LAYOUT_ROUNDS = 6  # of reserving room for the notes (see _draw_plot)
-_MAX_TITLE_LINES = 3
-_MAX_SUBTITLE_LINES = 2
 _LANE_PAD = 2.0  # a lane's edge to its first row
 _ROW_GAP = 1.5  # between rows within a lane
 _LABEL_GAP = 2.5  # a marker or event mark to its label
@@ -406,14 +392,14 @@ def _glued_title(data: TimelineData) -> str:
 
 
 def _wrap_glued(text: str, prop: FontProperties, width: float, max_lines: int) -> list[str]:
-    """:func:`_wrap`, never breaking inside a date ("3–4 Nov 2017", "December 2017").
+    """:func:`wrap`, never breaking inside a date ("3–4 Nov 2017", "December 2017").
 
     The shared wrapper breaks at plain spaces only, so dates (and phrases the
     caller glued) are joined with no-break spaces while wrapping, which are
     the width of a space in DejaVu Sans, and given plain spaces back after.
     """
     glued = _DATE_PHRASE.sub(lambda match: match[0].replace(" ", _NBSP), text)
-    return [line.replace(_NBSP, " ") for line in _wrap(glued, prop, width, max_lines)]
+    return [line.replace(_NBSP, " ") for line in wrap(glued, prop, width, max_lines)]
 
 
 def timeline_subtitle(data: TimelineData) -> str:
@@ -584,7 +570,7 @@ def _labelled(
 ) -> _Item:
     """An item labelled on its right, or on its left when the right would pass ``limit``."""
     left, right = mark
-    width = max((_text_width(line, prop) for line in lines), default=0.0)
+    width = max((text_width(line, prop) for line in lines), default=0.0)
     side: Literal["left", "right"] = "right"
     if right + _LABEL_GAP + width > limit and left - _LABEL_GAP - width >= 0.0:
         side = "left"
@@ -623,7 +609,7 @@ def _lane_plan(
     rows = [spot[0] if spot else 0 for spot in placed]
     heights = [min_row] * (max(rows, default=-1) + 1)
     for item, row in zip(moved, rows, strict=True):
-        text_height = _block_height(item.label_lines, line_height) if item.label else 0.0
+        text_height = block_height(item.label_lines, line_height) if item.label else 0.0
         heights[row] = max(heights[row], text_height)
     return _LanePlan(tuple(moved), tuple(rows), tuple(heights))
 
@@ -650,173 +636,41 @@ class _LaneModes:
     unlabelled: tuple[str, ...] = ()
 
 
-class _Builder:
+class _Builder(builder.FigureBuilder):
     """Lays out and draws one figure; used once, by :func:`build_timeline_figure`."""
 
     def __init__(self, data: TimelineData, width_in: float, height_in: float) -> None:
-        from matplotlib.figure import Figure
-
+        super().__init__(width_in, height_in)
         self.data = data
-        self.width = width_in * _POINTS_PER_INCH
-        self.height = height_in * _POINTS_PER_INCH
-        self.figure = Figure(
-            figsize=(width_in, height_in),
-            dpi=100,
-            facecolor=style.BACKGROUND,
-            edgecolor=style.BACKGROUND,
-            linewidth=0.0,
-            frameon=True,
-        )
-        # No layout engine, whatever rcParams say: the layout is computed in points.
-        self.figure.set_layout_engine("none")
-        self.tick_font = style.font(style.TICK_SIZE)
         self.small_font = style.font(style.SMALL_LABEL_SIZE)
         self.small_bold_font = style.font(style.SMALL_LABEL_SIZE, bold=True)
         self.lane_font = style.font(style.TICK_SIZE)
-
-    # -------------------------------------------------------- text helpers
-
-    def _offset(self, dx: float, dy: float, base: Transform) -> Transform:
-        """``base`` shifted by (dx, dy) points."""
-        from matplotlib.transforms import ScaledTranslation
-
-        shift = ScaledTranslation(
-            dx / _POINTS_PER_INCH, dy / _POINTS_PER_INCH, self.figure.dpi_scale_trans
-        )
-        return base + shift
-
-    def _text(
-        self,
-        anchor: tuple[float, float],
-        text: str,
-        *,
-        transform: Transform,
-        size: float,
-        colour: str,
-        gid: str,
-        bold: bool = False,
-        ha: Literal["left", "center", "right"] = "left",
-        va: Literal["top", "center", "bottom", "baseline"] = "top",
-        axes: Axes | None = None,
-    ) -> Text:
-        from matplotlib.text import Text
-
-        # usetex and parse_math off: a "$" in an event's title is a dollar sign.
-        artist = Text(
-            anchor[0],
-            anchor[1],
-            text,
-            color=colour,
-            fontproperties=style.font(size, bold=bold),
-            horizontalalignment=ha,
-            verticalalignment=va,
-            multialignment=ha if ha != "center" else "center",
-            linespacing=style.LINE_SPACING,
-            usetex=False,
-            parse_math=False,
-            antialiased=True,
-        )
-        artist.set_transform(transform)
-        artist.set_gid(gid)
-        artist.set_clip_on(False)
-        if axes is not None:
-            axes.add_artist(artist)
-        else:
-            self.figure.add_artist(artist)
-        return artist
 
     # -------------------------------------------------------- build
 
     def build(self) -> Figure:
         data = self.data
-        top = self._draw_header()
+        # The title and subtitle never break inside a date.
+        top = self._draw_header(
+            data.title or _glued_title(data),
+            timeline_subtitle(data),
+            gap=_HEADER_GAP,
+            wrap=_wrap_glued,
+        )
         if data.sample:
+            # At the bottom right, beside the footnotes.
             self._draw_stamp()
         lanes = data.lanes
         if not lanes and not data.events:
-            self._draw_message(top)
+            self._draw_message(top, EMPTY_MESSAGE)
             return self.figure
         self._draw_plot(top)
         return self.figure
 
-    def _draw_header(self) -> float:
-        """Title and subtitle at the top left; returns the points they take from the top."""
-        data = self.data
-        title_lines = _wrap_glued(
-            data.title or _glued_title(data),
-            style.font(style.TITLE_SIZE, bold=True),
-            self.width - 2 * _PAD,
-            _MAX_TITLE_LINES,
-        )
-        subtitle_lines = _wrap_glued(
-            timeline_subtitle(data),
-            style.font(style.SUBTITLE_SIZE),
-            self.width - 2 * _PAD,
-            _MAX_SUBTITLE_LINES,
-        )
-        transfigure = self.figure.transFigure
-        y = _PAD
-        self._text(
-            (0.0, 1.0),
-            "\n".join(title_lines),
-            transform=self._offset(_PAD, -y, transfigure),
-            size=style.TITLE_SIZE,
-            colour=style.TEXT,
-            gid=GID_TITLE,
-            bold=True,
-        )
-        y += _block_height(len(title_lines), style.TITLE_SIZE) + _TITLE_GAP
-        self._text(
-            (0.0, 1.0),
-            "\n".join(subtitle_lines),
-            transform=self._offset(_PAD, -y, transfigure),
-            size=style.SUBTITLE_SIZE,
-            colour=style.SECONDARY_TEXT,
-            gid=GID_SUBTITLE,
-        )
-        y += _block_height(len(subtitle_lines), style.SUBTITLE_SIZE)
-        return y + _HEADER_GAP
-
     def _stamp_width(self) -> float:
         if not self.data.sample:
             return 0.0
-        return _text_width(SAMPLE_STAMP, style.font(style.STAMP_SIZE, bold=True)) + _STAMP_ROOM
-
-    def _draw_stamp(self) -> None:
-        """ "Sample data" in a box at the bottom right, beside the footnotes."""
-        stamp = self._text(
-            (1.0, 0.0),
-            SAMPLE_STAMP,
-            transform=self._offset(-_PAD - 2, _PAD + 1, self.figure.transFigure),
-            size=style.STAMP_SIZE,
-            colour=style.DARK_PINK,
-            gid=GID_STAMP,
-            bold=True,
-            ha="right",
-            va="bottom",
-        )
-        stamp.set_bbox(
-            {
-                "boxstyle": "square,pad=0.25",
-                "facecolor": style.BACKGROUND,
-                "edgecolor": style.DARK_PINK,
-                "linewidth": 0.8,
-            }
-        )
-
-    def _draw_message(self, top: float, message: str = EMPTY_MESSAGE) -> None:
-        """The empty chart: a message where the plot would be."""
-        centre = (self.height - top) / 2 / self.height
-        self._text(
-            (0.5, centre),
-            message,
-            transform=self.figure.transFigure,
-            size=style.MESSAGE_SIZE,
-            colour=style.SECONDARY_TEXT,
-            gid=GID_MESSAGE,
-            ha="center",
-            va="center",
-        )
+        return builder.stamp_width() + _STAMP_ROOM
 
     # -------------------------------------------------------- the plot
 
@@ -828,17 +682,17 @@ class _Builder:
 
     def _lane_label_width(self) -> float:
         names = [*self.data.lanes, *((EVENTS_LANE,) if self.data.events else ())]
-        natural = max((_text_width(name, self.lane_font) for name in names), default=0.0)
+        natural = max((text_width(name, self.lane_font) for name in names), default=0.0)
         cap = max(_LANE_LABEL_MIN_WIDTH, self.width * _LANE_LABEL_SHARE)
         return min(natural, cap)
 
     def _draw_plot(self, top: float) -> None:
         data = self.data
         label_width = self._lane_label_width()
-        left = _PAD + label_width + _LANE_LABEL_GAP
+        left = builder.PAD + label_width + _LANE_LABEL_GAP
         right = _RIGHT_MARGIN
-        top += _block_height(1, style.SMALL_LABEL_SIZE) + _TODAY_GAP
-        plot_width = max(self.width - left - right, self.width * 0.25)
+        top += block_height(1, style.SMALL_LABEL_SIZE) + _TODAY_GAP
+        plot_width = max(self.width - left - right, self.width * builder.MIN_PLOT_SHARE)
         scale = self._x_scale(plot_width)
         key_items = self._key_items()
         key_rows = self._key_rows(key_items)
@@ -853,7 +707,7 @@ class _Builder:
         note_lines: list[str] = []
         for _ in range(_MAX_LAYOUT_ROUNDS):
             bottom = self._bottom_margin(len(key_rows), reserved)
-            plot_height = max(self.height - top - bottom, self.height * 0.25)
+            plot_height = max(self.height - top - bottom, self.height * builder.MIN_PLOT_SHARE)
             layout = self._layout(scale, plot_height)
             notes = [*fixed_notes, *layout.notes(data)]
             note_lines = _wrap_notes(notes, self.small_font, self._note_width())
@@ -861,15 +715,12 @@ class _Builder:
                 break
             reserved = len(note_lines)
         assert layout is not None  # the loop runs at least once
-        margins = _Margins(left=left, bottom=bottom, right=right, top=top)
-        box = margins.plot_box(self.width, self.height)
-        axes = self.figure.add_axes(box)
-        axes.set_axes_locator(margins.locator(self.figure))
+        axes = self._add_axes(builder.Margins(left=left, bottom=bottom, right=right, top=top))
         self._style_axes(axes)
         axes.set_xlim(scale.low, scale.high)
         axes.set_ylim(0.0, layout.plot_height)
         self._draw_months(axes, scale)
-        self._fix_tick_fonts(axes)
+        self._fix_tick_fonts(major=(axes.xaxis,), minor=(axes.xaxis,))
         self._draw_lanes(axes, layout, label_width)
         self._draw_today(axes, scale, layout.plot_height)
         self._draw_events(axes, scale, layout)
@@ -882,8 +733,8 @@ class _Builder:
                 (0.0, 0.0),
                 "\n".join(note_lines),
                 transform=self._offset(
-                    _PAD,
-                    _PAD + _block_height(reserved, style.FOOTNOTE_SIZE),
+                    builder.PAD,
+                    builder.PAD + block_height(reserved, style.FOOTNOTE_SIZE),
                     self.figure.transFigure,
                 ),
                 size=style.FOOTNOTE_SIZE,
@@ -892,67 +743,40 @@ class _Builder:
                 va="top",
             )
         if _date_span(data) is None:
-            message = self._text(
-                (0.5, 0.5),
-                NO_DATES_MESSAGE,
-                transform=axes.transAxes,
-                size=style.MESSAGE_SIZE,
-                colour=style.SECONDARY_TEXT,
-                gid=GID_MESSAGE,
-                ha="center",
-                va="center",
-                axes=axes,
-            )
-            message.set_bbox(
-                {"boxstyle": "square,pad=0.3", "facecolor": style.BACKGROUND, "edgecolor": "none"}
-            )
-            message.set_zorder(6.0)
+            self._draw_plot_message(axes, NO_DATES_MESSAGE, zorder=6.0)
 
     def _note_width(self) -> float:
         stamp = self._stamp_width()
-        return self.width - 2 * _PAD - (stamp + _PAD if stamp else 0.0)
+        return self.width - 2 * builder.PAD - (stamp + builder.PAD if stamp else 0.0)
 
     def _bottom_margin(self, key_rows: int, note_lines: int) -> float:
-        bottom = _PAD + _TICK_LENGTH + _TICK_PAD + _block_height(1, style.TICK_SIZE)
+        bottom = (
+            builder.PAD + builder.TICK_LENGTH + builder.TICK_PAD + block_height(1, style.TICK_SIZE)
+        )
         if key_rows:
             bottom += _KEY_GAP + key_rows * _KEY_ROW
         if note_lines:
-            bottom += _FOOTNOTE_GAP + _block_height(note_lines, style.FOOTNOTE_SIZE)
+            bottom += _FOOTNOTE_GAP + block_height(note_lines, style.FOOTNOTE_SIZE)
         elif self.data.sample and not key_rows:
             # The stamp sits on the last line of the key or the notes; alone, it needs its own.
-            bottom += _FOOTNOTE_GAP + _block_height(1, style.STAMP_SIZE)
+            bottom += _FOOTNOTE_GAP + block_height(1, style.STAMP_SIZE)
         return bottom
 
     def _style_axes(self, axes: Axes) -> None:
         """Everything about the axes' look, set here so that no rcParams leak in."""
         from matplotlib.ticker import NullFormatter, NullLocator
 
-        axes.set_facecolor(style.BACKGROUND)
-        axes.set_frame_on(True)
-        axes.patch.set_edgecolor("none")
-        for side in ("top", "right", "left"):
-            axes.spines[side].set_visible(False)
-        axes.spines["bottom"].set_visible(True)
-        axes.spines["bottom"].set_color(style.AXIS)
-        axes.spines["bottom"].set_linewidth(0.8)
-        axes.set_axisbelow(True)
-        axes.set_navigate(False)
+        self._style_frame(axes)
         axes.yaxis.set_major_locator(NullLocator())
         axes.yaxis.set_minor_locator(NullLocator())
         axes.yaxis.set_major_formatter(NullFormatter())
-        for which, length in (("major", _TICK_LENGTH), ("minor", 0.0)):
+        for which, length in (("major", builder.TICK_LENGTH), ("minor", 0.0)):
             axes.tick_params(
                 axis="x",
                 which=which,
                 length=length,
-                pad=_TICK_PAD,
-                width=0.8,
-                direction="out",
-                color=style.AXIS,
-                labelsize=style.TICK_SIZE,
-                labelcolor=style.SECONDARY_TEXT,
-                labelfontfamily=style.FONT_FAMILY,
-                labelrotation=0,
+                pad=builder.TICK_PAD,
+                **style.TICK_PARAMS,
                 bottom=True,
                 top=False,
                 labelbottom=True,
@@ -961,14 +785,7 @@ class _Builder:
         axes.tick_params(axis="y", which="both", left=False, right=False, labelleft=False)
         axes.yaxis.grid(visible=False, which="both")
         axes.xaxis.grid(visible=False, which="minor")
-        axes.xaxis.grid(
-            visible=True,
-            which="major",
-            color=style.GRID,
-            linewidth=0.6,
-            linestyle="solid",
-            alpha=1.0,
-        )
+        axes.xaxis.grid(visible=True, which="major", **style.GRID_LINES)
 
     def _draw_months(self, axes: Axes, scale: _XScale) -> None:
         """Boundaries as ticks (and grid lines); names centred on their month or year."""
@@ -976,7 +793,7 @@ class _Builder:
 
         months = scale.months()
         month_width = scale.width / len(months)
-        widest = max(_text_width(f"{name} 0000", self.tick_font) for name in _MONTHS)
+        widest = max(text_width(f"{name} 0000", self.tick_font) for name in _MONTHS)
         room = widest + _X_LABEL_SEPARATION
         boundaries = [scale.first.toordinal(), scale.stop]
         centres: list[float] = []
@@ -991,7 +808,7 @@ class _Builder:
             boundaries += [m.toordinal() for m in (months if step <= 3 else shown)]
         else:
             year_width = month_width * 12
-            year_room = _text_width("0000", self.tick_font) + _X_LABEL_SEPARATION
+            year_room = text_width("0000", self.tick_font) + _X_LABEL_SEPARATION
             every = next((k for k in _YEAR_STEPS if k * year_width >= year_room), _YEAR_STEPS[-1])
             last_year = date.fromordinal(scale.stop - 1).year
             for year in range(scale.first.year, last_year + 1):
@@ -1005,23 +822,6 @@ class _Builder:
         axes.xaxis.set_major_formatter(NullFormatter())
         axes.xaxis.set_minor_locator(FixedLocator(centres))
         axes.xaxis.set_minor_formatter(FixedFormatter(names))
-
-    def _fix_tick_fonts(self, axes: Axes) -> None:
-        """Make the ticks now and set their fonts, rather than at the first draw.
-
-        matplotlib makes ticks lazily, from the rcParams of whichever thread
-        draws first; the locators are fixed, so the ticks made here are the
-        ones drawn.
-        """
-        ticks = [
-            *axes.xaxis.get_major_ticks(len(axes.xaxis.get_majorticklocs())),
-            *axes.xaxis.get_minor_ticks(len(axes.xaxis.get_minorticklocs())),
-        ]
-        for tick in ticks:
-            for text in (tick.label1, tick.label2):
-                text.set_fontproperties(self.tick_font)
-                text.set_usetex(False)
-                text.set_parse_math(False)
 
     # -------------------------------------------------------- layout of the lanes
 
@@ -1070,7 +870,7 @@ class _Builder:
         )
 
     def _action_row_height(self) -> float:
-        return max(style.OVERDUE_MARKER.size, _block_height(1, style.SMALL_LABEL_SIZE))
+        return max(style.OVERDUE_MARKER.size, block_height(1, style.SMALL_LABEL_SIZE))
 
     def _events_plan(self, scale: _XScale, budget: float) -> tuple[_LanePlan, int]:
         """Event rows in the first label style that fits ``budget`` points; labels left off."""
@@ -1098,7 +898,7 @@ class _Builder:
         # Then each event, from the left, gets its label where it fits, in
         # its own row or another.
         assert plan is not None  # there is at least one label style
-        row_height = _block_height(1, style.SMALL_LABEL_SIZE)
+        row_height = block_height(1, style.SMALL_LABEL_SIZE)
         max_rows = max(1, int((budget - 2 * _LANE_PAD + _ROW_GAP) // (row_height + _ROW_GAP)))
         items = sorted(plan.items, key=lambda item: item.left)
         taken: list[list[tuple[float, float]]] = [[] for _ in range(max_rows)]
@@ -1233,7 +1033,7 @@ class _Builder:
         transform = self._offset(-label_width - _LANE_LABEL_GAP, 0.0, axes.transData)
         for gid, name, centre, height, colour in names:
             max_lines = max(1, min(_MAX_LANE_LABEL_LINES, int(height // line_height)))
-            lines = _wrap(name, self.lane_font, label_width, max_lines)
+            lines = wrap(name, self.lane_font, label_width, max_lines)
             self._text(
                 (axes.get_xlim()[0], centre),
                 "\n".join(lines),
@@ -1302,7 +1102,7 @@ class _Builder:
             )
         )
         label = f"{TODAY_WORD}, {when}"
-        width = _text_width(label, style.font(style.SMALL_LABEL_SIZE, bold=True))
+        width = text_width(label, style.font(style.SMALL_LABEL_SIZE, bold=True))
         at = scale.points(x)
         ha: Literal["left", "center", "right"] = "center"
         if at - width / 2 < -_LANE_LABEL_GAP:
@@ -1336,7 +1136,7 @@ class _Builder:
             gid = GID_EVENT.format(index=item.index)
             if event.precision is DatePrecision.DAY and event.first_day == event.last_day:
                 x = scale.day_centre(event.first_day)
-                tick = min(plan.row_heights[row], _block_height(1, style.SMALL_LABEL_SIZE))
+                tick = min(plan.row_heights[row], block_height(1, style.SMALL_LABEL_SIZE))
                 axes.add_line(
                     Line2D(
                         [x, x],
@@ -1399,8 +1199,6 @@ class _Builder:
 
     def _draw_actions(self, axes: Axes, scale: _XScale, layout: _Layout) -> None:
         """One marker line per rating (and per rating overdue), then the refs."""
-        from matplotlib.lines import Line2D
-
         groups: dict[tuple[ActionRag, bool], tuple[list[float], list[float]]] = {}
         labels: list[tuple[_Item, float, bool]] = []
         per_point = (scale.high - scale.low) / scale.width
@@ -1422,23 +1220,12 @@ class _Builder:
                 xs, ys = groups[rag, overdue]
                 spec = _marker_style(rag, overdue=overdue)
                 gid = (GID_OVERDUE_MARKERS if overdue else GID_MARKERS).format(rag=rag.value)
-                markers = Line2D(
-                    xs,
-                    ys,
-                    linestyle="None",
-                    marker=spec.marker,
-                    markersize=spec.size,
-                    markerfacecolor=spec.face,
-                    markeredgecolor=spec.edge,
-                    markeredgewidth=spec.edge_width,
-                    antialiased=True,
-                    zorder=4.5 if overdue else 4.0,
-                    gid=gid,
-                    label=f"{rag.symbol} {rag.label}" + (f" ({OVERDUE_WORD})" if overdue else ""),
+                label = f"{rag.symbol} {rag.label}" + (f" ({OVERDUE_WORD})" if overdue else "")
+                axes.add_line(
+                    builder.marker_line(
+                        xs, ys, spec, gid=gid, zorder=4.5 if overdue else 4.0, label=label
+                    )
                 )
-                # A marker on the plot's edge is drawn whole, not cut in half.
-                markers.set_clip_on(False)
-                axes.add_line(markers)
         for item, y, overdue in labels:
             self._item_label(axes, scale, item, y, GID_ACTION_LABEL, bold=overdue)
 
@@ -1463,7 +1250,7 @@ class _Builder:
         rows: list[list[tuple[str, style.RagMarker, str, float]]] = []
         used = 0.0
         for name, marker, word in items:
-            word_width = _text_width(word, self.small_font)
+            word_width = text_width(word, self.small_font)
             need = style.OVERDUE_MARKER.size + _KEY_MARKER_GAP + word_width
             if rows and used + _KEY_ITEM_GAP + need <= width:
                 rows[-1].append((name, marker, word, word_width))
@@ -1477,30 +1264,18 @@ class _Builder:
         self, rows: Sequence[Sequence[tuple[str, style.RagMarker, str, float]]], note_lines: int
     ) -> None:
         """Markers with their words, in a line below the months: a key, not a legend box."""
-        from matplotlib.lines import Line2D
-
-        bottom = _PAD
+        bottom = builder.PAD
         if note_lines:
-            bottom += _block_height(note_lines, style.FOOTNOTE_SIZE) + _FOOTNOTE_GAP
+            bottom += block_height(note_lines, style.FOOTNOTE_SIZE) + _FOOTNOTE_GAP
         cell = style.OVERDUE_MARKER.size
         for number, row in enumerate(rows):
             y = bottom + (len(rows) - number - 0.5) * _KEY_ROW
-            x = _PAD
+            x = builder.PAD
             for name, marker, word, word_width in row:
-                symbol = Line2D(
-                    [0.0],
-                    [0.0],
-                    linestyle="None",
-                    marker=marker.marker,
-                    markersize=marker.size,
-                    markerfacecolor=marker.face,
-                    markeredgecolor=marker.edge,
-                    markeredgewidth=marker.edge_width,
-                    antialiased=True,
-                    gid=GID_KEY_MARKER.format(name=name),
+                symbol = builder.marker_line(
+                    [0.0], [0.0], marker, gid=GID_KEY_MARKER.format(name=name)
                 )
                 symbol.set_transform(self._offset(x + cell / 2, y, self.figure.transFigure))
-                symbol.set_clip_on(False)
                 self.figure.add_artist(symbol)
                 x += cell + _KEY_MARKER_GAP
                 self._text(
@@ -1629,6 +1404,5 @@ def build_timeline_figure(
     data: TimelineData, *, width_in: float = 9.0, height_in: float = 3.6
 ) -> Figure:
     """The plan's timeline, ``width_in`` × ``height_in`` inches (module contract)."""
-    if not (width_in > 0 and height_in > 0 and math.isfinite(width_in * height_in)):
-        raise ValueError(f"A chart needs a positive size, not {width_in} × {height_in} inches.")
+    builder.check_size(width_in, height_in)
     return _Builder(data, width_in, height_in).build()

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import pytest
-from cycler import cycler
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.text import Text
 
 from qpmr_desktop import charts
 from qpmr_desktop.charts import style
@@ -35,11 +28,19 @@ from qpmr_desktop.charts.indicator_chart import (
 from qpmr_desktop.domain.performance import Polarity, Rag, judge_rag
 from qpmr_desktop.domain.periods import Quarter
 from qpmr_desktop.domain.units import Unit
+from tests.unit.charts import (
+    HOSTILE_RC,
+    SVG,
+    floats,
+    line,
+    plot_axes,
+    run_in_fresh_python,
+    svg_texts,
+    text,
+)
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
-
-SVG = "{http://www.w3.org/2000/svg}"
 
 # The demo's Children Looked After series (resources/demo/indicators.toml):
 # a count, lower is better, a 5% tolerance, rising to the 1,875 in the minutes.
@@ -130,33 +131,6 @@ def care_leavers_data() -> IndicatorChartData:
     )
 
 
-def by_gid(figure: Figure, gid: str) -> Artist:
-    found = figure.findobj(lambda artist: artist.get_gid() == gid)
-    assert len(found) == 1, f"expected one artist with id {gid!r}, found {len(found)}"
-    return found[0]
-
-
-def line(figure: Figure, gid: str) -> Line2D:
-    artist = by_gid(figure, gid)
-    assert isinstance(artist, Line2D)
-    return artist
-
-
-def text(figure: Figure, gid: str) -> Text:
-    artist = by_gid(figure, gid)
-    assert isinstance(artist, Text)
-    return artist
-
-
-def plot_axes(figure: Figure) -> Axes:
-    (axes,) = figure.axes
-    return axes
-
-
-def floats(data: object) -> list[float]:
-    return [float(number) for number in data]  # type: ignore[attr-defined]
-
-
 def same_with_nan(actual: Sequence[float], expected: Sequence[float]) -> bool:
     return len(actual) == len(expected) and all(
         (math.isnan(a) and math.isnan(e)) or a == e for a, e in zip(actual, expected, strict=True)
@@ -172,6 +146,7 @@ def test_importing_the_charts_package_does_not_load_matplotlib() -> None:
         "import sys\n"
         "import qpmr_desktop.charts as charts\n"
         "import qpmr_desktop.charts.indicator_chart, qpmr_desktop.charts.style\n"
+        "import qpmr_desktop.charts.builder, qpmr_desktop.charts.text\n"
         "assert callable(charts.build_indicator_figure)\n"
         "loaded = sorted(name for name in sys.modules if name.split('.')[0] == 'matplotlib')\n"
         "assert not loaded, loaded\n"
@@ -182,10 +157,7 @@ def test_importing_the_charts_package_does_not_load_matplotlib() -> None:
         "assert 'matplotlib.figure' in sys.modules\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    run_in_fresh_python(code)
 
 
 def test_the_package_exports_the_chart_api_lazily() -> None:
@@ -612,12 +584,6 @@ def test_a_non_positive_size_is_refused() -> None:
 # ---------------------------------------------------------------- output
 
 
-def svg_text(svg: bytes, gid: str) -> list[str]:
-    root = ET.fromstring(svg)
-    (group,) = [g for g in root.iter(f"{SVG}g") if g.get("id") == gid]
-    return [element.text or "" for element in group.iter(f"{SVG}text")]
-
-
 def svg_stroke(svg: bytes, gid: str, prop: str) -> str | None:
     """A stroke property of the first path in the group ``gid``, from its style attribute."""
     root = ET.fromstring(svg)
@@ -635,8 +601,8 @@ def svg_stroke(svg: bytes, gid: str, prop: str) -> str | None:
 def test_svg_keeps_the_title_as_text_in_dejavu_sans() -> None:
     data = cla_data()
     svg = figure_to_svg(build_indicator_figure(data))
-    assert " ".join(svg_text(svg, "title")) == active_title(data)
-    assert svg_text(svg, "label-target") == ["Target"]
+    assert " ".join(svg_texts(svg, "title")) == active_title(data)
+    assert svg_texts(svg, "label-target") == ["Target"]
     assert b"font-family: 'DejaVu Sans'" in svg
     assert b"<image" not in svg  # vector only: nothing rasterised
 
@@ -677,16 +643,7 @@ def test_the_chart_ignores_whatever_rcparams_the_process_has() -> None:
     data = care_leavers_data()
     expected = figure_to_svg(build_indicator_figure(data))
     hostile: dict[RcKeyType, object] = {
-        "font.family": "serif", "font.weight": "bold", "font.style": "italic",
-        "font.size": 20, "text.color": "red", "text.parse_math": True,
-        "lines.linewidth": 5, "lines.markersize": 20, "axes.prop_cycle": cycler(color=["red"]),
-        "axes.grid": True, "axes.facecolor": "black", "axes.linewidth": 4,
-        "axes.spines.left": True, "figure.constrained_layout.use": True,
-        "figure.dpi": 300, "figure.facecolor": "yellow", "grid.color": "red",
-        "xtick.labelsize": 20, "ytick.labelsize": 3, "xtick.major.size": 10,
-        "xtick.major.pad": 12, "xtick.direction": "in", "xtick.top": True,
-        "ytick.minor.visible": True, "ytick.labelcolor": "red",
-        "savefig.bbox": "tight", "savefig.facecolor": "yellow", "svg.fonttype": "path",
+        **HOSTILE_RC, "ytick.labelsize": 3, "ytick.minor.visible": True,
     }  # fmt: skip
     with mpl.rc_context(hostile):
         assert figure_to_svg(build_indicator_figure(data)) == expected

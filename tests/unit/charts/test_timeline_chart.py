@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -12,11 +10,8 @@ from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import pytest
-from cycler import cycler
 from matplotlib.artist import Artist
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
@@ -42,11 +37,21 @@ from qpmr_desktop.domain.actions import (
     derive_action_rag,
     is_overdue,
 )
+from tests.unit.charts import (
+    HOSTILE_RC,
+    SVG,
+    artists,
+    by_gid,
+    floats,
+    line,
+    plot_axes,
+    run_in_fresh_python,
+    svg_texts,
+    text,
+)
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
-
-SVG = "{http://www.w3.org/2000/svg}"
 
 PLAN = "12-Week Improvement Plan"
 AREAS = (
@@ -123,43 +128,12 @@ def demo(today: date = IN_2017, **changes: object) -> TimelineData:
     return TimelineData(**fields)  # type: ignore[arg-type]
 
 
-def artists(figure: Figure, gid: str) -> list[Artist]:
-    return figure.findobj(lambda artist: artist.get_gid() == gid)
-
-
-def by_gid(figure: Figure, gid: str) -> Artist:
-    found = artists(figure, gid)
-    assert len(found) == 1, f"expected one artist with id {gid!r}, found {len(found)}"
-    return found[0]
-
-
-def text(figure: Figure, gid: str) -> Text:
-    artist = by_gid(figure, gid)
-    assert isinstance(artist, Text)
-    return artist
-
-
-def line(figure: Figure, gid: str) -> Line2D:
-    artist = by_gid(figure, gid)
-    assert isinstance(artist, Line2D)
-    return artist
-
-
 def artists_with_prefix(figure: Figure, prefix: str) -> list[Artist]:
     return figure.findobj(lambda artist: (artist.get_gid() or "").startswith(prefix))
 
 
 def has(figure: Figure, gid: str) -> bool:
     return bool(artists(figure, gid))
-
-
-def plot_axes(figure: Figure) -> Axes:
-    (axes,) = figure.axes
-    return axes
-
-
-def floats(data: object) -> list[float]:
-    return [float(number) for number in data]  # type: ignore[attr-defined]
 
 
 def x_of(day: date) -> float:
@@ -209,10 +183,7 @@ def test_importing_the_timeline_does_not_load_matplotlib() -> None:
         "assert 'matplotlib.figure' in sys.modules\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    run_in_fresh_python(code)
 
 
 def test_the_package_exports_the_timeline_lazily_beside_the_indicator_chart() -> None:
@@ -774,12 +745,6 @@ def test_brag_markers_differ_by_shape_or_fill_and_their_fills_apart_in_grey() ->
 # ---------------------------------------------------------------- output
 
 
-def svg_texts(svg: bytes, gid: str) -> list[str]:
-    root = ET.fromstring(svg)
-    (group,) = [g for g in root.iter(f"{SVG}g") if g.get("id") == gid]
-    return [element.text or "" for element in group.iter(f"{SVG}text")]
-
-
 def test_svg_keeps_text_as_text_and_draws_nothing_as_an_image() -> None:
     data = demo(IN_2026)
     svg = figure_to_svg(build_timeline_figure(data))
@@ -809,17 +774,9 @@ def test_the_chart_ignores_whatever_rcparams_the_process_has() -> None:
     data = demo(sample=True)
     expected = figure_to_svg(build_timeline_figure(data))
     hostile: dict[RcKeyType, object] = {
-        "font.family": "serif", "font.weight": "bold", "font.style": "italic",
-        "font.size": 20, "text.color": "red", "text.parse_math": True,
-        "lines.linewidth": 5, "lines.markersize": 20, "axes.prop_cycle": cycler(color=["red"]),
-        "axes.grid": True, "axes.facecolor": "black", "axes.linewidth": 4,
-        "axes.spines.left": True, "figure.constrained_layout.use": True,
-        "figure.dpi": 300, "figure.facecolor": "yellow", "grid.color": "red",
-        "xtick.labelsize": 20, "xtick.major.size": 10, "xtick.minor.size": 10,
-        "xtick.major.pad": 12, "xtick.direction": "in", "xtick.top": True,
-        "xtick.minor.visible": True, "ytick.left": True, "ytick.labelcolor": "red",
-        "patch.linewidth": 4, "patch.force_edgecolor": True, "hatch.color": "red",
-        "savefig.bbox": "tight", "savefig.facecolor": "yellow", "svg.fonttype": "path",
+        **HOSTILE_RC, "xtick.minor.size": 10, "xtick.minor.visible": True,
+        "ytick.left": True, "patch.linewidth": 4, "patch.force_edgecolor": True,
+        "hatch.color": "red",
     }  # fmt: skip
     with mpl.rc_context(hostile):
         assert figure_to_svg(build_timeline_figure(data)) == expected

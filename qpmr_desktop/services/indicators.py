@@ -29,17 +29,49 @@ Contract of ``list_indicator_rows``:
 - the record flag ("Highest ever recorded") from every earlier value;
 - an indicator with no values at all has ``latest_period`` None and ``Rag.NO_DATA``.
 
-It reads with two Core selects in one short session, never per-row ORM loads:
-the tab must open instantly on ten years of quarterly data. The first select
-reads the live indicators; the second lets SQLite reduce each indicator's
-values to the one row the judgement reads (``_scorecard_query``): the latest
-period with a value and its year's targets, the values of the previous
-quarter and of the same quarter last year, and how many earlier values there
-are with the highest and lowest of them (all a record needs: rounding for
-display keeps order, so the extremes decide). Python then judges one row per
-indicator with the same functions as ``get_indicator_detail``, which judges
-every period from the whole series and so is the reference the scorecard is
-tested against.
+It reads with Core selects in one short session, never per-row ORM loads:
+the tab must open instantly on ten years of quarterly data. The judgement of
+each indicator is *kept* in ``indicator_scorecard`` (one row per indicator:
+every field of ``IndicatorRow`` that is derived, and ``rules``, the
+``scorecard_rules()`` fingerprint of the code that judged it), so that opening
+the tab usually costs one select and no judging:
+
+- the first select reads the live indicators (with their themes' positions;
+  themes are never kept) joined with their kept rows *of the running rules*;
+- the indicators without one are judged as below, and their rows written back
+  (``INSERT OR REPLACE``) in the same transaction, so the scorecard shown and
+  the rows kept come from one snapshot. SQLite refuses that write
+  (``SQLITE_BUSY_SNAPSHOT``, at once) if anyone else has written since the
+  transaction's first read, and fails it at once while another writer holds
+  the lock (its busy handler is not called for a transaction that has
+  already read; without WAL, the read's shared lock keeps other writers from
+  committing). So nobody can write between the read that was judged and the
+  write that keeps it, and a kept row is never stale when written: the
+  guarantee of ``BEGIN IMMEDIATE``, taken optimistically, so that a read
+  neither takes the write lock nor waits for it; the price is a write-back
+  skipped now and then, and the next read judges those indicators again. A
+  database that cannot be written now (read-only, locked, full) still gets
+  the rows just judged; keeping them is skipped and logged.
+- a kept row cannot go stale afterwards: triggers (migration
+  ``0004_indicator_scorecard``) delete it on any INSERT, UPDATE or DELETE of
+  its indicator, its values or its per-year targets, by any writer, raw SQL
+  included, in the writer's own transaction; a change of the judging code
+  changes ``scorecard_rules()`` and so makes every kept row unread.
+- ``judge_indicator_rows`` judges everything afresh, reading and writing no
+  kept row: what ``list_indicator_rows`` must equal, and what it tests against.
+- on a database other than SQLite (PostgreSQL) nothing is kept or read from
+  ``indicator_scorecard``: the migration creates no triggers there, so every
+  call judges, as ``judge_indicator_rows`` does.
+
+Judging reads, for the indicators concerned, a select that lets SQLite reduce
+each indicator's values to the one row the judgement reads
+(``_scorecard_query``): the latest period with a value and its year's
+targets, the values of the previous quarter and of the same quarter last
+year, and how many earlier values there are with the highest and lowest of
+them (all a record needs: rounding for display keeps order, so the extremes
+decide). Python then judges one row per indicator with the same functions as
+``get_indicator_detail``, which judges every period from the whole series and
+so is the reference the scorecard is tested against.
 
 Contract of ``get_indicator_detail``: one indicator, retired or not, with every
 field and its version, its per-year targets by year, and every value row by
@@ -52,15 +84,21 @@ session; an unknown id raises ``NotFoundError``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import col
 
+from qpmr_desktop import __version__
+from qpmr_desktop.domain import performance, periods, units
 from qpmr_desktop.domain.ids import IndicatorId, IndicatorValueId
 from qpmr_desktop.domain.performance import (
     Direction,
@@ -85,7 +123,15 @@ from qpmr_desktop.services.read_models import (
 from qpmr_desktop.services.sorting import natural_key
 from qpmr_desktop.services.themes import list_themes
 from qpmr_desktop.services.workspace import Workspace
-from qpmr_desktop.storage.tables import Indicator, IndicatorTarget, IndicatorValue, Theme
+from qpmr_desktop.storage.tables import (
+    Indicator,
+    IndicatorScorecard,
+    IndicatorTarget,
+    IndicatorValue,
+    Theme,
+)
+
+logger = logging.getLogger(__name__)
 
 NO_VALUES_REASON = "No data: no figures have been entered for this indicator yet."
 
@@ -339,8 +385,10 @@ class _Definition:
 
 
 def _definition(row: Sequence[Any]) -> _Definition:
-    """A row of the scorecard's definitions select, unpacked by position."""
-    ident, ref, name, theme, unit, polarity, decimals, tolerance, tolerance_kind, position = row
+    """The first ``_DEFINITION_COLUMNS`` of a scorecard select's row, unpacked by position."""
+    ident, ref, name, theme, unit, polarity, decimals, tolerance, tolerance_kind, position = row[
+        :_DEFINITION_COLUMNS
+    ]
     return _Definition(
         id=IndicatorId(ident),
         ref=ref,
@@ -353,9 +401,146 @@ def _definition(row: Sequence[Any]) -> _Definition:
     )
 
 
+#: The derived fields of ``IndicatorRow`` that ``indicator_scorecard`` keeps, in its order.
+_CACHED_FIELDS = (
+    "latest_period",
+    "value",
+    "value_text",
+    "target",
+    "target_text",
+    "rag",
+    "rag_reason",
+    "direction",
+    "direction_last_year",
+    "direction_text",
+    "record",
+    "has_commentary",
+    "is_sample",
+)
+_DEFINITION_COLUMNS = 10
+
+#: The modules whose code decides a scorecard row (this one included): see ``scorecard_rules``.
+_RULES_MODULES = (performance, periods, units)
+
+
+@cache
+def scorecard_rules() -> str:
+    """The fingerprint of the code that judges the scorecard: a kept row must carry it.
+
+    A hash of the source files of ``domain.performance``, ``domain.periods``,
+    ``domain.units`` and this module, computed once per process: any change to
+    them (a new rule, a reworded reason, another number format) makes every
+    kept judgement stale. Where the sources cannot be read (a frozen build),
+    the package's version stands in for them.
+    """
+    digest = hashlib.sha256()
+    try:
+        for file in (*(module.__file__ for module in _RULES_MODULES), __file__):
+            if file is None:
+                raise FileNotFoundError("a module without a file")
+            digest.update(Path(file).read_bytes())
+    except OSError as error:
+        logger.info("Scorecard rules fingerprinted by version (%s)", error)
+        return f"version {__version__}"
+    return f"sha256 {digest.hexdigest()[:40]}"
+
+
 def list_indicator_rows(*, workspace: Workspace) -> list[IndicatorRow]:
     """The scorecard: one row per live indicator with its latest figures; see the module."""
-    definitions_query = (
+    rows: list[IndicatorRow] | None = None
+    try:
+        with workspace.database.session() as session:
+            connection = session.connection()
+            if connection.dialect.name != "sqlite":
+                # No triggers keep the kept rows right there (see the module).
+                return _scorecard(connection, rules=None).rows
+            rules = scorecard_rules()
+            scorecard = _scorecard(connection, rules=rules)
+            rows = scorecard.rows
+            if scorecard.judged:
+                # In the transaction that read what was judged: SQLite refuses
+                # this write if anyone else has written since (see the module).
+                connection.execute(
+                    _keep_statement(), [_kept(row, rules) for row in scorecard.judged]
+                )
+    except sa.exc.OperationalError as error:
+        if rows is None:
+            raise  # reading failed: nothing to show
+        logger.info("The scorecard of %s was judged but not kept: %s", workspace.path, error.orig)
+    return rows
+
+
+def judge_indicator_rows(*, workspace: Workspace) -> list[IndicatorRow]:
+    """The scorecard judged afresh from the data, neither reading nor writing kept rows.
+
+    What ``list_indicator_rows`` returns, by construction; the reference it is
+    tested against.
+    """
+    with workspace.database.session() as session:
+        return _scorecard(session.connection(), rules=None).rows
+
+
+_SortKey = tuple[int, str, tuple[Any, ...], int]
+
+
+def _sort_key(definition: _Definition) -> _SortKey:
+    """The scorecard's order: theme position, theme, ref in natural order, then id.
+
+    The id only orders refs that differ in capitals alone, which only raw SQL
+    can write: kept and judged rows then still come in one order.
+    """
+    return (
+        definition.theme_position,
+        definition.theme.casefold(),
+        natural_key(definition.ref),
+        definition.id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Scorecard:
+    rows: list[IndicatorRow]  # every live indicator, in the scorecard's order
+    judged: list[IndicatorRow]  # those judged now: the others' rows were kept ones
+
+
+def _scorecard(connection: sa.Connection, *, rules: str | None) -> _Scorecard:
+    """Read the live indicators with their kept rows of ``rules``; judge the others.
+
+    ``rules`` None reads no kept rows: every indicator is judged.
+    """
+    kept: list[tuple[_SortKey, IndicatorRow]] = []
+    unjudged: list[_Definition] = []
+    query = _definitions_query(kept=rules is not None)
+    # Rows unpacked by position: attribute access on SQLAlchemy rows cost
+    # 4 ms of the scorecard's 60 (CPU) for 500 indicators in the benchmark.
+    for row in connection.execute(query, None if rules is None else {"rules": rules}):
+        if rules is not None and row[_DEFINITION_COLUMNS] is not None:
+            # As ``_sort_key`` reads them from a definition.
+            key = (row[9], row[3].casefold(), natural_key(row[1]), row[0])
+            kept.append((key, _kept_row(row)))
+        else:
+            unjudged.append(_definition(row))
+    judged: list[tuple[_SortKey, IndicatorRow]] = []
+    if unjudged:
+        latest = _latest_rows(connection, [d.id for d in unjudged], every=not kept)
+        # An indicator retired between the two selects (on a server database)
+        # is in ``latest`` but not in ``unjudged``, so it is left out, as
+        # retired indicators are.
+        judged = [(_sort_key(d), _indicator_row(d, latest.get(d.id))) for d in unjudged]
+    # Sorted by key alone: rows are never compared.
+    ordered = sorted((*kept, *judged), key=itemgetter(0))
+    return _Scorecard(rows=[row for _, row in ordered], judged=[row for _, row in judged])
+
+
+@cache
+def _definitions_query(*, kept: bool) -> sa.Select[*tuple[Any, ...]]:
+    """The live indicators with their themes' positions, and (``kept``) their kept rows.
+
+    Columns: ``_DEFINITION_COLUMNS`` of the indicator, then, with ``kept``, the
+    kept row's ``indicator_id`` (None: no row of the bound ``rules``) and its
+    ``_CACHED_FIELDS``.
+    """
+    query: sa.Select[*tuple[Any, ...]] = (
         sa.select(
             col(Indicator.id),
             col(Indicator.ref),
@@ -371,26 +556,67 @@ def list_indicator_rows(*, workspace: Workspace) -> list[IndicatorRow]:
         .join(Theme, col(Theme.name) == col(Indicator.theme))
         .where(col(Indicator.retired).is_(False))
     )
-    with workspace.database.session() as session:
-        connection = session.connection()
-        # Rows unpacked by position: attribute access on SQLAlchemy rows cost
-        # 4 ms of the scorecard's 60 (CPU) for 500 indicators in the benchmark.
-        definitions = {
-            definition.id: definition
-            for definition in map(_definition, connection.execute(definitions_query))
-        }
-        latest = {
-            IndicatorId(row[0]): _Latest._make(row)
-            for row in connection.execute(_scorecard_query())
-        }
-
-    ordered = sorted(
-        definitions.values(),
-        key=lambda d: (d.theme_position, d.theme.casefold(), natural_key(d.ref)),
+    if not kept:
+        return query
+    cache: sa.Table = IndicatorScorecard.__table__  # type: ignore[attr-defined]
+    return query.add_columns(
+        cache.c.indicator_id, *(cache.c[name] for name in _CACHED_FIELDS)
+    ).outerjoin(
+        cache,
+        sa.and_(
+            cache.c.indicator_id == col(Indicator.id),
+            cache.c.rules == sa.bindparam("rules", type_=sa.String()),
+        ),
     )
-    # An indicator retired between the two selects is in ``latest`` but not
-    # in ``definitions``, so it is left out, as retired indicators are.
-    return [_indicator_row(d, latest.get(d.id)) for d in ordered]
+
+
+def _kept_row(row: Sequence[Any]) -> IndicatorRow:
+    """The scorecard row from a ``_definitions_query`` row that has a kept row.
+
+    Built by position: ``IndicatorRow``'s fields are the indicator's first six
+    columns, then ``_CACHED_FIELDS`` in order (a test checks it).
+    """
+    return IndicatorRow(IndicatorId(row[0]), *row[1:6], *row[_DEFINITION_COLUMNS + 1 :])
+
+
+def _kept(row: IndicatorRow, rules: str) -> dict[str, object]:
+    """The ``indicator_scorecard`` row that keeps ``row`` judged by ``rules``."""
+    return {
+        "indicator_id": row.id,
+        "rules": rules,
+        **{name: getattr(row, name) for name in _CACHED_FIELDS},
+    }
+
+
+@cache
+def _keep_statement() -> sa.Insert:
+    # OR REPLACE: a row kept under other rules gives way (indicator_id is the key).
+    cache: sa.Table = IndicatorScorecard.__table__  # type: ignore[attr-defined]
+    return sa.insert(cache).prefix_with("OR REPLACE")
+
+
+#: Most ids bound in one select (SQLite allows 32,766 variables; stay far below).
+_IDS_PER_SELECT = 500
+
+
+def _latest_rows(
+    connection: sa.Connection, ids: Sequence[IndicatorId], *, every: bool
+) -> dict[IndicatorId, _Latest]:
+    """``_scorecard_query`` rows by indicator: of ``ids``, or of every indicator with ``every``."""
+    if every:
+        batches: Iterable[Mapping[str, object] | None] = [None]
+        query = _scorecard_query()
+    else:
+        batches = (
+            {"ids": list(ids[start : start + _IDS_PER_SELECT])}
+            for start in range(0, len(ids), _IDS_PER_SELECT)
+        )
+        query = _scorecard_query(restricted=True)
+    return {
+        IndicatorId(row[0]): _Latest._make(row)
+        for batch in batches
+        for row in connection.execute(query, batch)
+    }
 
 
 class _Latest(NamedTuple):
@@ -417,7 +643,7 @@ class _Latest(NamedTuple):
 
 
 @cache  # built once: building it takes 5 ms, as long as running it
-def _scorecard_query() -> sa.Select[Any]:
+def _scorecard_query(*, restricted: bool = False) -> sa.Select[Any]:
     """One row per live indicator that has a value: what judging its latest period reads.
 
     Replaces reading every value row (20,000 for 500 indicators over ten years)
@@ -432,6 +658,7 @@ def _scorecard_query() -> sa.Select[Any]:
     ``year_target, year_floor, year_tolerance, year_tolerance_kind``;
     ``previous_value`` and ``last_year_value``; and ``earlier_count``,
     ``earlier_high``, ``earlier_low`` over the values before the latest period.
+    ``restricted``: only for the indicators whose ids are bound as ``ids``.
     """
     values: sa.Table = IndicatorValue.__table__  # type: ignore[attr-defined]
     indicators: sa.Table = Indicator.__table__  # type: ignore[attr-defined]
@@ -443,7 +670,7 @@ def _scorecard_query() -> sa.Select[Any]:
     last_year = values.alias("last_year")
 
     # Count and extremes of all of an indicator's values, in one pass.
-    totals = (
+    totals_query = (
         sa.select(
             values.c.indicator_id,
             sa.func.count().label("count"),
@@ -452,8 +679,13 @@ def _scorecard_query() -> sa.Select[Any]:
         )
         .where(values.c.value.is_not(None))
         .group_by(values.c.indicator_id)
-        .subquery("totals")
     )
+    if restricted:
+        # Inside the aggregate, so that only these indicators' values are read.
+        totals_query = totals_query.where(
+            values.c.indicator_id.in_(sa.bindparam("ids", expanding=True))
+        )
+    totals = totals_query.subquery("totals")
     # The latest row with a value: a walk back along the (indicator, year,
     # quarter) index that stops at the first value, usually the first row.
     latest_id = (

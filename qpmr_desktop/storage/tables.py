@@ -38,9 +38,11 @@ from qpmr_desktop.domain.minutes import (
     PointKind,
 )
 from qpmr_desktop.domain.performance import (
+    Direction,
     Frequency,
     MeasureType,
     Polarity,
+    Rag,
     ToleranceKind,
     Unit,
 )
@@ -357,6 +359,40 @@ class IndicatorTarget(SQLModel, table=True):
         default=None, sa_column=_enum_column(ToleranceKind, nullable=True)
     )
     version: int = 1
+
+
+class IndicatorScorecard(SQLModel, table=True):
+    """The scorecard's judgement of one indicator, kept so that the tab opens without judging.
+
+    A cache, never the truth: every field is what ``services.indicators``
+    derives from the indicator, its values and its targets (the fields of
+    ``IndicatorRow`` that are not simply the indicator's own), and ``rules``
+    fingerprints the code that derived them. A row is used only when its
+    ``rules`` are the running code's; triggers (migration
+    ``0004_indicator_scorecard``) delete it on any write to its indicator,
+    values or targets, whoever writes. No ``version``: nobody edits it.
+    """
+
+    __tablename__ = "indicator_scorecard"
+
+    indicator_id: int = Field(
+        primary_key=True,
+        sa_column_args=[sa.ForeignKey("indicator.id", ondelete="CASCADE")],
+    )
+    rules: str
+    latest_period: str | None = None
+    value: float | None = None
+    value_text: str
+    target: float | None = None
+    target_text: str
+    rag: Rag = Field(sa_column=_enum_column(Rag))
+    rag_reason: str
+    direction: Direction = Field(sa_column=_enum_column(Direction))
+    direction_last_year: Direction = Field(sa_column=_enum_column(Direction))
+    direction_text: str
+    record: str | None = None
+    has_commentary: bool
+    is_sample: bool
 
 
 # ------------------------------------------------------------------ improvement plans

@@ -3,9 +3,11 @@
 Upgraded to head, a new file has every table of the models and nothing differs
 from them (the ``alembic check`` of STYLE.md); downgrading to base removes every
 table, and upgrading again works; revision 0002 adds the per-year targets and
-its downgrade removes them and nothing else; the app's cheap reading of the
-revision files agrees with Alembic's own; and ``open_database`` stamps the head
-revision.
+its downgrade removes them and nothing else; 0004 adds the kept scorecard and
+the triggers that forget a kept row on any write to its indicator, values or
+targets, and its downgrade removes them and nothing else; the app's cheap
+reading of the revision files agrees with Alembic's own; and ``open_database``
+stamps the head revision.
 """
 
 from __future__ import annotations
@@ -377,3 +379,132 @@ def test_0003_offline_sql_writes_the_index() -> None:
     assert "CREATE VIRTUAL TABLE fts_minute_point USING fts5" in sql
     assert "remove_diacritics 2" in sql
     assert "CREATE TRIGGER fts_agenda_item_update" in sql
+
+
+# ------------------------------------------------------------------ 0004: the kept scorecard
+
+SCORECARD_TRIGGERS = {
+    f"scorecard_forget_{table}_{event}"
+    for table in ("indicator", "indicator_value", "indicator_target")
+    for event in ("insert", "update", "delete", "move")
+}
+_KEEP_ROW = (
+    "INSERT OR REPLACE INTO indicator_scorecard (indicator_id, rules, value_text, target_text,"
+    " rag, rag_reason, direction, direction_last_year, direction_text, has_commentary,"
+    " is_sample) VALUES ({ident}, 'rules', '', '', 'no data', 'No data', 'not judged',"
+    " 'not judged', '', 0, 0)"
+)
+
+
+def _scorecard_triggers(engine: sa.Engine) -> set[str]:
+    with engine.connect() as connection:
+        names = connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            " AND name LIKE 'scorecard!_%' ESCAPE '!'"
+        ).scalars()
+        return set(names)
+
+
+def _kept_ids(connection: sa.Connection) -> list[int]:
+    query = "SELECT indicator_id FROM indicator_scorecard ORDER BY indicator_id"
+    return list(connection.exec_driver_sql(query).scalars())
+
+
+def test_0004_forgets_a_kept_row_on_any_write_and_its_downgrade_removes_only_it(
+    engine: sa.Engine,
+) -> None:
+    with engine.begin() as connection:
+        command.upgrade(migrations.alembic_config(connection), "0003_minutes_amendments_and_search")
+        connection.exec_driver_sql(
+            "INSERT INTO theme (name, position, version) VALUES ('Start Well', 0, 1)"
+        )
+        connection.exec_driver_sql(_INDICATOR_AT_0001)
+        connection.exec_driver_sql(_INDICATOR_AT_0001.replace("(1, 'CLA-01'", "(2, 'CLA-02'"))
+    assert _scorecard_triggers(engine) == set()
+
+    with engine.begin() as connection:
+        command.upgrade(migrations.alembic_config(connection), "0004_indicator_scorecard")
+
+    assert "indicator_scorecard" in _table_names(engine)
+    assert _scorecard_triggers(engine) == SCORECARD_TRIGGERS
+    (foreign_key,) = sa.inspect(engine).get_foreign_keys("indicator_scorecard")
+    assert foreign_key["name"] == "fk_indicator_scorecard_indicator_id_indicator"
+    assert foreign_key["options"] == {"ondelete": "CASCADE"}
+    value = (
+        "INSERT INTO indicator_value (id, indicator_id, year, quarter, value, provisional,"
+        " is_sample, commentary, version) VALUES (1, 1, 2017, 1, 1875, 0, 0, '', 1)"
+    )
+    # Each write, and the kept rows (of indicators 1 and 2) that survive it. This
+    # engine's connections leave foreign keys off, as the sqlite3 shell does:
+    # the triggers work without them (a theme rename's cascade is in the
+    # services' tests).
+    writes = [
+        (value, [2]),
+        ("UPDATE indicator_value SET commentary = 'Up' WHERE id = 1", [2]),
+        ("DELETE FROM indicator_value WHERE id = 1", [2]),
+        (value, [2]),
+        ("UPDATE indicator_value SET indicator_id = 2 WHERE id = 1", []),  # both
+        (
+            "INSERT INTO indicator_target (id, indicator_id, year, version) VALUES (1, 1, 2017, 1)",
+            [2],
+        ),
+        ("UPDATE indicator_target SET target = 1700 WHERE id = 1", [2]),
+        ("DELETE FROM indicator_target WHERE id = 1", [2]),
+        ("UPDATE indicator SET notes = 'any column' WHERE id = 1", [2]),
+    ]
+    for write, survivors in writes:
+        with engine.begin() as connection:
+            for ident in (1, 2):
+                connection.exec_driver_sql(_KEEP_ROW.format(ident=ident))
+            connection.exec_driver_sql(write)
+            assert _kept_ids(connection) == survivors, write
+    with engine.begin() as connection:
+        # Foreign keys off (a person's sqlite3 shell): no cascade, the triggers still forget.
+        connection.exec_driver_sql(_KEEP_ROW.format(ident=2))
+        connection.exec_driver_sql("DELETE FROM indicator WHERE id = 2")
+        connection.exec_driver_sql(_KEEP_ROW.format(ident=3))  # an orphan …
+        connection.exec_driver_sql(_INDICATOR_AT_0001.replace("(1, 'CLA-01'", "(3, 'CLA-03'"))
+        assert _kept_ids(connection) == []  # … forgotten when its id is taken
+
+    with engine.begin() as connection:
+        command.downgrade(
+            migrations.alembic_config(connection), "0003_minutes_amendments_and_search"
+        )
+
+    assert "indicator_scorecard" not in _table_names(engine)
+    assert _scorecard_triggers(engine) == set()
+    assert _full_text_objects(engine) == _expected_full_text_objects()
+    with engine.connect() as connection:
+        assert migrations.current_revision(connection) == "0003_minutes_amendments_and_search"
+        refs = connection.exec_driver_sql("SELECT ref FROM indicator ORDER BY id").scalars()
+        assert list(refs) == ["CLA-01", "CLA-03"]  # the rest of the data is untouched
+
+
+def test_0004_a_kept_row_goes_with_its_indicator(tmp_path: Path) -> None:
+    """The migrated foreign key deletes the kept row with its indicator (CASCADE)."""
+    database = open_database(tmp_path / "cascade.qpmr", create=True)
+    try:
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO theme (name, position, version) VALUES ('Start Well', 0, 1)"
+            )
+            connection.exec_driver_sql(_INDICATOR_AT_0001)
+            connection.exec_driver_sql(_KEEP_ROW.format(ident=1))
+            connection.exec_driver_sql("DROP TRIGGER scorecard_forget_indicator_delete")
+            connection.exec_driver_sql("DELETE FROM indicator WHERE id = 1")
+            assert _kept_ids(connection) == []
+    finally:
+        database.close()
+
+
+def test_0004_offline_sql_writes_the_triggers() -> None:
+    config = migrations.alembic_config()
+    config.set_main_option("sqlalchemy.url", "sqlite:///offline.qpmr")
+    config.output_buffer = io.StringIO()
+
+    command.upgrade(config, "0003_minutes_amendments_and_search:0004_indicator_scorecard", sql=True)
+
+    sql = config.output_buffer.getvalue()
+    assert "CREATE TABLE indicator_scorecard" in sql
+    for name in SCORECARD_TRIGGERS:
+        assert f"CREATE TRIGGER {name} AFTER" in sql

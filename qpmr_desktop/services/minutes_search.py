@@ -54,6 +54,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import Any, Final, Protocol
 
 import sqlalchemy as sa
@@ -61,6 +62,7 @@ from sqlmodel import col
 
 from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
 from qpmr_desktop.domain.minutes import MinutesStatus
+from qpmr_desktop.services.bulk_rows import converted, driver_rows, no_cyclic_gc
 from qpmr_desktop.services.minutes import resolution_label
 from qpmr_desktop.services.read_models import MatchSource, ResolutionRow, SearchHit
 from qpmr_desktop.services.workspace import Workspace
@@ -565,80 +567,97 @@ def rebuild_search_index(*, workspace: Workspace) -> bool:
 # ------------------------------------------------------------------ the register
 
 
+# The register's two statements, built once (bulk_rows compiles each once).
+# Their columns are in the order of ResolutionRow's fields (the label and
+# parts are worked out here, the date and status converted by value).
+_REGISTER: Final[sa.Select[*tuple[Any, ...]]] = (
+    sa.select(
+        col(Resolution.id),
+        col(AgendaItem.id).label("item_id"),
+        col(Meeting.id).label("meeting_id"),
+        col(Meeting.date),
+        col(Committee.name).label("committee"),
+        col(AgendaItem.number),
+        col(AgendaItem.title),
+        col(Resolution.label),
+        col(Resolution.text),
+        col(Meeting.status),
+    )
+    .join(AgendaItem, col(AgendaItem.id) == col(Resolution.agenda_item_id))
+    .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+    .join(Committee, col(Committee.id) == col(Meeting.committee_id))
+    .order_by(
+        # As list_meetings: NULLS LAST spelt out, SQLite and PostgreSQL differ.
+        col(Meeting.date).desc(),
+        col(Meeting.start_time).desc().nulls_last(),
+        col(Meeting.id).desc(),
+        col(AgendaItem.position),
+        col(AgendaItem.id),
+        col(Resolution.position),
+        col(Resolution.id),
+    )
+)
+_REGISTER_PARTS: Final[sa.Select[*tuple[Any, ...]]] = sa.select(
+    col(ResolutionPart.resolution_id), col(ResolutionPart.label), col(ResolutionPart.text)
+).order_by(col(ResolutionPart.resolution_id), col(ResolutionPart.position), col(ResolutionPart.id))
+
+
 def list_resolutions(*, workspace: Workspace) -> list[ResolutionRow]:
     """Every resolution, newest meeting first; see the module contract."""
-    query: sa.Select[*tuple[Any, ...]] = (
-        sa.select(
-            col(Resolution.id),
-            col(Resolution.label),
-            col(Resolution.text),
-            col(AgendaItem.id).label("item_id"),
-            col(AgendaItem.number),
-            col(AgendaItem.title),
-            col(Meeting.id).label("meeting_id"),
-            col(Meeting.date),
-            col(Meeting.status),
-            col(Committee.name).label("committee"),
-        )
-        .join(AgendaItem, col(AgendaItem.id) == col(Resolution.agenda_item_id))
-        .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
-        .join(Committee, col(Committee.id) == col(Meeting.committee_id))
-        .order_by(
-            # As list_meetings: NULLS LAST spelt out, SQLite and PostgreSQL differ.
-            col(Meeting.date).desc(),
-            col(Meeting.start_time).desc().nulls_last(),
-            col(Meeting.id).desc(),
-            col(AgendaItem.position),
-            col(AgendaItem.id),
-            col(Resolution.position),
-            col(Resolution.id),
-        )
-    )
-    parts_query = sa.select(
-        col(ResolutionPart.resolution_id), col(ResolutionPart.label), col(ResolutionPart.text)
-    ).order_by(
-        col(ResolutionPart.resolution_id), col(ResolutionPart.position), col(ResolutionPart.id)
-    )
+    with no_cyclic_gc():
+        return _list_resolutions(workspace)
+
+
+def _list_resolutions(workspace: Workspace) -> list[ResolutionRow]:
+    # The driver's rows: SQLAlchemy's, with a conversion of every date and
+    # status, took longer than the query (bench_minutes); those two columns
+    # are converted once per distinct value below.
     with workspace.database.session() as session:
         connection = session.connection()
-        rows = connection.execute(query).all()
-        part_lists: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for resolution_id, part_label, part_text in connection.execute(parts_query):
-            part_lists[resolution_id].append((part_label, part_text))
-    # Built as cheaply as it can be: 20,000 resolutions took 0.40 s to make
-    # into ResolutionRow and 0.14 s to label, 5.5x their raw query
-    # (bench_minutes). So each row is unpacked as a plain tuple (no attribute
-    # look-ups by name), ids are passed as read (the NewTypes are only for the
-    # type checker), the status is already a MinutesStatus (the column's
-    # Enum type makes it one), and only items with several resolutions are
-    # numbered: a lone resolution's label is its stem, worked out once per
-    # distinct label.
+        dialect = connection.dialect
+        rows = driver_rows(connection, _REGISTER)
+        part_rows = driver_rows(connection, _REGISTER_PARTS)
+    part_lists: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for resolution_id, part_label, part_text in part_rows:
+        part_lists[resolution_id].append((part_label, part_text))
     parts = {resolution_id: tuple(found) for resolution_id, found in part_lists.items()}
-    per_item = Counter(row[3] for row in rows)
-    stems: dict[str, str] = {}
-    numbers: dict[int, int] = defaultdict(int)
-    register = []
-    for rid, label, text, item_id, number, title, meeting_id, day, status, committee in rows:
-        if per_item[item_id] > 1:
-            numbers[item_id] += 1
-            shown = resolution_label(label, numbers[item_id], several=True)
-        else:
-            shown = stems.get(label) or stems.setdefault(
-                label, resolution_label(label, 1, several=False)
-            )
-        register.append(
-            ResolutionRow(
-                id=rid,
-                item_id=item_id,
-                meeting_id=meeting_id,
-                meeting_date=day,
-                committee=committee,
-                item_number=number,
-                item_title=title,
-                label=shown,
-                text=text,
-                parts=parts.get(rid, ()),
-                status=status,
-            )
+    if not rows:
+        return []
+    # Column by column, each converted by C-level map()s, then the rows made
+    # in one map(): a Python loop over 20,000 rows cost as much as the query
+    # (bench_minutes). Ids are passed as read (the NewTypes are only for the
+    # type checker).
+    ids, item_ids, meeting_ids, dates, committees, numbers, titles, labels, texts, stored = zip(
+        *rows, strict=True
+    )
+    meeting = table_of(Meeting)
+    days = converted(meeting.c.date, dialect, dates)
+    statuses = converted(meeting.c.status, dialect, stored)
+    # A lone resolution is shown by its label's stem, worked out once per
+    # distinct label; only an item with several numbers them: "Resolved (ii)".
+    stems = {label: resolution_label(label, 1, several=False) for label in set(labels)}
+    shown = list(map(stems.__getitem__, labels))
+    several = {item for item, count in Counter(item_ids).items() if count > 1}
+    if several:
+        counted: dict[int, int] = defaultdict(int)
+        for place, item_id in enumerate(item_ids):
+            if item_id in several:
+                counted[item_id] += 1
+                shown[place] = resolution_label(labels[place], counted[item_id], several=True)
+    no_parts: tuple[tuple[str, str], ...] = ()
+    return list(
+        map(
+            ResolutionRow,
+            ids,
+            item_ids,
+            meeting_ids,
+            map(days.__getitem__, dates),
+            committees,
+            numbers,
+            titles,
+            shown,
+            texts,
+            map(parts.get, ids, repeat(no_parts)),
+            map(statuses.__getitem__, stored),
         )
-    return register
+    )

@@ -82,15 +82,27 @@ def _resolution_html(resolution: ResolutionView) -> str:
     )
 
 
-def item_minutes_html(minutes: ItemMinutes) -> str:
-    """The minutes of one agenda item as they read in the published record."""
-    meeting = minutes.meeting
+def _item_heading(number: str, title: str, meeting: MeetingSummary) -> list[str]:
     where = f"{meeting.committee}, {long_date(meeting.date)}"
-    parts = [
-        f"<h2>{_text(item_label(minutes.number, minutes.title))}</h2>",
+    return [
+        f"<h2>{_text(item_label(number, title))}</h2>",
         # The lifecycle shows beside the item too: approved minutes must look final.
         f'<p>{status_badge(meeting.status)}&nbsp; <span style="{_MUTED}">{_text(where)}</span></p>',
     ]
+
+
+def item_heading_html(item: AgendaItemSummary, meeting: MeetingSummary) -> str:
+    """The first lines of ``item_minutes_html``, from the tree's summaries alone.
+
+    What the read view shows while the Minutes tab first paints; the minutes
+    follow a moment later (see ``minutes_tab``).
+    """
+    return "\n".join(_item_heading(item.number, item.title, meeting))
+
+
+def item_minutes_html(minutes: ItemMinutes) -> str:
+    """The minutes of one agenda item as they read in the published record."""
+    parts = _item_heading(minutes.number, minutes.title, minutes.meeting)
     line = presented_by(minutes.presenters)
     if line:
         parts.append(f'<p style="{_MUTED}"><i>{_text(line)}</i></p>')

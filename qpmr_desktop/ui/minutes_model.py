@@ -226,15 +226,6 @@ _BOLD = QFont()
 _BOLD.setBold(True)
 _BOLD_KINDS = frozenset({NodeKind.MEETING, NodeKind.RESOLUTION})
 
-# Computed once per kind: views call flags() for every row they lay out, and
-# building the value with enum operators each time showed among the thousands
-# of flags() calls of opening the tab (bench_minutes, 2,000 meetings).
-_FLAGS: dict[NodeKind | None, Qt.ItemFlag] = dict.fromkeys(
-    NodeKind, Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-)
-_FLAGS[NodeKind.POINT] |= Qt.ItemFlag.ItemNeverHasChildren
-_FLAGS[None] = _NO_FLAGS = Qt.ItemFlag.NoItemFlags
-_MEETING_FLAGS = _FLAGS[NodeKind.MEETING]
 _LAZY = frozenset({NodeKind.MEETING, NodeKind.ITEM})  # kinds whose children load on demand
 
 
@@ -391,10 +382,11 @@ class MinutesTreeModel(QAbstractItemModel):
 
     # ------------------------------------------------------------ Qt overrides
 
-    # index, flags, hasChildren and canFetchMore run for every row the tree
-    # lays out, several times each through the proxy (about 14,000 calls when
-    # the tab opens on 2,000 meetings, bench_minutes): they are written flat,
-    # with one call to Qt each where the general form made three or four.
+    # index, hasChildren and canFetchMore run for every row the tree lays
+    # out, through the proxy (about 14,000 calls when the tab opened on 2,000
+    # meetings, before flags() was left to Qt, bench_minutes): they are
+    # written flat, with one call to Qt each where the general form made
+    # three or four.
 
     def index(self, row: int, column: int, parent: AnyIndex = _NO_PARENT) -> QModelIndex:
         if column or row < 0:
@@ -494,12 +486,14 @@ class MinutesTreeModel(QAbstractItemModel):
             else:
                 item.setData(value)
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return _FLAGS[self._nodes[index.internalId()].kind] if index.isValid() else _NO_FLAGS
+    # flags() is QAbstractItemModel's own (selectable and enabled): the tree
+    # asks it twice of every row it lays out, 4,000 calls into Python on
+    # 2,000 meetings (bench_minutes), and a Python flags() said nothing more
+    # than that (but ItemNeverHasChildren on points, a hint Qt does without).
 
-    def top_row_has_children(self, row: int) -> bool:
-        """``hasChildren`` of the meeting in top-level row ``row``, without an index."""
-        return self._has_children(self._root.children[row])
+    def node_has_children(self, index: AnyIndex) -> bool:
+        """``hasChildren`` of a valid ``index`` of this model, in one call."""
+        return self._has_children(self._nodes[index.internalId()])
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -625,23 +619,16 @@ class MinutesFilterProxy(QSortFilterProxyModel):
         text = self._tree.search_text(source_row, source_parent).casefold()
         return all(word in text for word in self._words)
 
-    # The tree asks flags() twice and hasChildren() once of every top-level
-    # row when it first lays them out. Qt's proxy answers each by mapping the
-    # index (a call to the source's index()) and asking the source, with
-    # hasChildren() also asking canFetchMore(): seven calls into Python a
-    # meeting, 14,000 for 2,000 meetings (bench_minutes). Top-level rows are
-    # always meetings, and with no filter they are the source's rows in the
-    # same order, so they are answered here in one call each.
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if index.isValid() and not index.parent().isValid():
-            return _MEETING_FLAGS
-        return super().flags(index)
+    # The tree asks hasChildren() of every row when it first lays the rows
+    # out. Qt's proxy answers by asking the source's hasChildren() and
+    # canFetchMore(), two calls into Python a meeting; with no filter the
+    # proxy's rows are the source's, so the source's node answers in one.
+    # (flags() is answered by Qt alone: neither model overrides it.)
 
     def hasChildren(self, parent: AnyIndex = _NO_PARENT) -> bool:
-        if not self._words and parent.isValid() and not parent.parent().isValid():
-            return self._tree.top_row_has_children(parent.row())
-        return super().hasChildren(parent)
+        if self._words or not parent.isValid():
+            return super().hasChildren(parent)
+        return self._tree.node_has_children(self.mapToSource(parent))
 
     def multiData(self, index: AnyIndex, roleDataSpan: RoleDataSpan) -> None:  # noqa: N803 - Qt's name
         # Qt's proxy would ask the source's data() once per role, each through C++.

@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
 from qpmr_desktop.services.errors import NotFoundError
+from qpmr_desktop.services.minutes import get_item_minutes
 from qpmr_desktop.services.read_models import AgendaItemSummary, MeetingSummary, PointView
 from qpmr_desktop.services.workspace import Workspace, open_workspace
 from qpmr_desktop.ui.minutes_model import (
@@ -28,6 +29,7 @@ from qpmr_desktop.ui.minutes_model import (
     MinutesTreeModel,
     NodeKind,
     WorkspaceMinutesSource,
+    item_label,
 )
 from qpmr_desktop.ui.minutes_tab import MinutesTab
 from qpmr_desktop.ui.roles import ItemRole
@@ -346,17 +348,18 @@ def test_select_item_in_the_last_meeting_loads_only_that_agenda(
     assert not tab.select_item(AgendaItemId(999))
 
 
-def test_flags_by_kind(model: MinutesTreeModel) -> None:
+def test_flags_are_qts_own_and_points_have_no_children(model: MinutesTreeModel) -> None:
     meeting = model.index(0, 0)
     model.fetchMore(meeting)
     item = model.index(1, 0, meeting)
     model.fetchMore(item)
     section = model.index(0, 0, item)
     point = model.index(0, 0, section)
+    # Qt's own flags(): nothing in the tree is editable or draggable.
     usable = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-    for index in (meeting, item, section):
+    for index in (meeting, item, section, point):
         assert model.flags(index) == usable
-    assert model.flags(point) == usable | Qt.ItemFlag.ItemNeverHasChildren
+    assert not model.hasChildren(point)
     assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
 
 
@@ -427,6 +430,61 @@ _PAINT_ROLES = (
     ItemRole.ROW,
     ItemRole.ID,
 )
+
+
+def _loaded_tab(qtbot: QtBot, workspace: Workspace) -> tuple[MinutesTab, AgendaItemSummary]:
+    tab = MinutesTab()
+    qtbot.addWidget(tab)
+    tab.set_workspace(workspace)
+    tab.ensure_loaded()
+    item = tab.model.data(tab.current_source_index(), ItemRole.ROW)
+    assert isinstance(item, AgendaItemSummary)
+    return tab, item
+
+
+def _lifecycle_status(tab: MinutesTab) -> object:
+    return tab.lifecycle_panel.status
+
+
+def _first_words(workspace: Workspace, item: AgendaItemSummary) -> str:
+    minutes = get_item_minutes(workspace=workspace, item_id=item.id)
+    points = [point.text for section in minutes.sections for point in section.points]
+    assert points, "the demo's first item has minutes"
+    return points[0]
+
+
+def test_a_load_paints_the_first_items_heading_and_its_minutes_follow(
+    qtbot: QtBot, demo_workspace: Workspace
+) -> None:
+    tab, item = _loaded_tab(qtbot, demo_workspace)
+    first_point = _first_words(demo_workspace, item)
+
+    # What the first paint shows: the heading and the meeting, nothing read for the item yet.
+    heading = tab.read_view.toPlainText()
+    assert heading.startswith(item_label(item.number, item.title))
+    assert first_point not in heading
+    assert "MINUTES" in tab.context_view.toPlainText()
+    assert _lifecycle_status(tab) is None
+
+    # The next pass of the event loop fills in the minutes and the panels.
+    qtbot.waitUntil(lambda: first_point in tab.read_view.toPlainText())
+    assert tab.read_view.toPlainText().startswith(heading.split("\n")[0])
+    assert _lifecycle_status(tab) is not None
+    assert "DECLARATIONS OF INTEREST" in tab.context_view.toPlainText()
+
+
+def test_searching_or_selecting_straight_after_a_load_shows_the_minutes_at_once(
+    qtbot: QtBot, demo_workspace: Workspace
+) -> None:
+    tab, item = _loaded_tab(qtbot, demo_workspace)
+    first_point = _first_words(demo_workspace, item)
+    tab.filter_edit.setText(first_point.split()[0])
+    assert first_point in tab.read_view.toPlainText()  # no pass of the event loop needed
+
+    again, item = _loaded_tab(qtbot, demo_workspace)
+    assert again.select_item(item.id)  # already selected by the load
+    assert first_point in again.read_view.toPlainText()
+    assert again.lifecycle_panel.status is not None
 
 
 def _multi(model: MinutesTreeModel | MinutesFilterProxy, index: QModelIndex, role: int) -> object:

@@ -5,7 +5,8 @@ Contract (issue 6, point 4; CONVENTIONS.md, BRAG):
   and the day the actions were judged on; a summary of counts by BRAG rating
   (one row per plan and a total, with the number overdue), then for each plan
   its heading, its board, its events timeline chart (``charts.timeline_chart``
-  drawn as vector graphics: matplotlib → SVG → svglib, never a raster image)
+  drawn as vector graphics: matplotlib straight into ReportLab shapes through
+  ``printing.mpl_shapes``, never a raster image)
   and, per priority area in the plan's order, a table of its actions: ref,
   action and lead, due date ("Overdue" marked beneath it), status and rating
   each as shape + word ("● On track", "▲ Off track"; the shape alone in
@@ -314,6 +315,7 @@ class ActionTrackerDocument(CouncilDocument):
                     ("TOPPADDING", (0, 0), (-1, -1), 3),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                 ],
+                long=True,
                 repeatRows=1,
                 spaceBefore=2,
                 spaceAfter=4,

@@ -32,6 +32,14 @@ Contract:
 - ``late_text`` is a line whose text is known only when the build ends (a
   contents page's page numbers): drawn as a form defined when the canvas is
   saved, so a document with a contents page builds once.
+- Speed (issue 6, point 8: a 300-action tracker is thousands of small
+  paragraphs in tables split over pages), without changing what prints:
+  ``paragraph``/``markup_paragraph`` parse each markup once per document and
+  style (repeats get copies of its fragments; text with no tag and no entity
+  skips the parser), every paragraph is a ``MeasuredParagraph`` that breaks
+  its lines once per width however often a table measures it, and
+  ``clean_text`` answers each character once per font. ``table(long=True)``
+  is a ``LongTable`` for a long table straight in the story.
 - No silent failures: a logo that cannot be read is left out with a warning
   in the log; a missing font file raises ``fonts.FontFilesMissingError``.
 """
@@ -39,6 +47,7 @@ Contract:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import logging
 import math
@@ -61,12 +70,14 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    LongTable,
     PageTemplate,
     Paragraph,
     Table,
     TableStyle,
 )
 from reportlab.platypus.flowables import NullDraw
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from qpmr_desktop.printing.data import CouncilInfo
 from qpmr_desktop.printing.fonts import FontFamily, GlyphOutline, glyph_outline, register_fonts
@@ -98,26 +109,58 @@ def clean_text(text: str, coverage: frozenset[int] | None = None) -> str:
     (with ``coverage`` given), lone surrogates and anything beyond the Basic
     Multilingual Plane (see the module's contract) become U+FFFD.
     """
+    if text.isascii() and text.isprintable() and _prints_ascii(coverage):
+        return text  # the common case, unchanged by every rule below: no need to look closer
     text = _NEWLINES.sub("\n", unicodedata.normalize("NFC", text))
+    printed = _printed_characters(coverage)
     out: list[str] = []
     for char in text:
-        if char == "\n":
-            out.append(char)
-            continue
-        category = unicodedata.category(char)
-        if category == "Cc":
-            out.append(" ")
-        elif category == "Cs" or ord(char) > _LAST_BMP:
-            out.append(REPLACEMENT_CHARACTER)
-        elif coverage is None or ord(char) in coverage:
-            out.append(char)
-        elif category == "Cf":
-            continue
-        elif category == "Zs":
-            out.append(" ")
-        else:
-            out.append(REPLACEMENT_CHARACTER)
+        shown = printed.get(char)
+        if shown is None:
+            shown = printed[char] = _printed_character(char, coverage)
+        out.append(shown)
     return "".join(out)
+
+
+def _printed_character(char: str, coverage: frozenset[int] | None) -> str:
+    """What ``clean_text`` prints for ``char``: itself, a space, nothing or U+FFFD."""
+    if char == "\n":
+        return char
+    category = unicodedata.category(char)
+    if category == "Cc":
+        shown = " "
+    elif category == "Cs" or ord(char) > _LAST_BMP:
+        shown = REPLACEMENT_CHARACTER
+    elif coverage is None or ord(char) in coverage:
+        shown = char
+    else:
+        shown = _LACKING.get(category, REPLACEMENT_CHARACTER)
+    return shown
+
+
+# What prints for a character the font lacks, by category: an invisible
+# format character is dropped and an exotic space is a space.
+_LACKING = {"Cf": "", "Zs": " "}
+
+
+# The answers of _printed_character, per font coverage: a document asks about
+# the same few hundred characters thousands of times. A handful of coverages
+# exist (one per face), and a character's answer never changes.
+_printed_by_coverage: dict[frozenset[int] | None, dict[str, str]] = {}
+_PRINTABLE_ASCII = frozenset(range(0x20, 0x7F))
+
+
+def _printed_characters(coverage: frozenset[int] | None) -> dict[str, str]:
+    printed = _printed_by_coverage.get(coverage)
+    if printed is None:
+        printed = _printed_by_coverage[coverage] = {}
+    return printed
+
+
+@functools.lru_cache(maxsize=16)
+def _prints_ascii(coverage: frozenset[int] | None) -> bool:
+    """Whether the font draws every printable ASCII character (each face here does)."""
+    return coverage is None or coverage >= _PRINTABLE_ASCII
 
 
 def escape_text(text: str, coverage: frozenset[int] | None = None) -> str:
@@ -206,7 +249,58 @@ class OutlineEntry:
     key: str
 
 
-class Heading(Paragraph):  # type: ignore[misc]  # ReportLab is untyped
+class MeasuredParagraph(Paragraph):  # type: ignore[misc]  # ReportLab is untyped
+    """A paragraph that breaks its lines once per width, however often it is measured.
+
+    A table wraps every cell to measure its rows, wraps them again each time
+    it is split over a page break (with its header rows repeated) and once
+    more to draw them; a frame wraps a paragraph to see whether it fits and
+    again to place it. ReportLab's ``Paragraph`` breaks its lines afresh every
+    time, which is most of the cost of a long table. The lines depend on the
+    width alone, so the last breaking is kept while the width is the same and
+    the lines it made are still the paragraph's (``split`` may drop them).
+    """
+
+    _measured: tuple[float, Any, float, float] | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        measured = self._measured
+        if (
+            measured is not None
+            and measured[0] == available_width
+            and self.__dict__.get("blPara") is measured[1]
+        ):
+            self.width, self.height = measured[2], measured[3]
+            return measured[2], measured[3]
+        width, height = super().wrap(available_width, available_height)
+        lines = self.__dict__.get("blPara")
+        self._measured = None if lines is None else (available_width, lines, width, height)
+        return width, height
+
+
+def _copy_fragment(fragment: Any) -> Any:
+    """A parsed fragment another paragraph can own: its lists (links, underlines) its own."""
+    copy: Any = object.__new__(type(fragment))  # a ParaFrag is its __dict__ and nothing else
+    copy.__dict__.update(
+        {
+            name: value.copy() if type(value) is list else value
+            for name, value in vars(fragment).items()
+        }
+    )
+    return copy
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """One markup's parse in one style: the cleaned text, the style and bullet, the fragments."""
+
+    text: str
+    style: Any
+    bullet: Any
+    fragments: tuple[Any, ...]
+
+
+class Heading(MeasuredParagraph):
     """A paragraph that is also a bookmark and an outline entry at ``outline.level``."""
 
     def __init__(self, text: str, style: Any, *args: Any, **kwargs: Any) -> None:
@@ -357,6 +451,12 @@ class CouncilDocument(ABC):
         self.fonts: FontFamily = register_fonts()
         self.styles = build_stylesheet(self.fonts)
         self._logo = self._read_logo(council.logo_path)
+        # Markup → its parse, per style and bullet: a table repeats the same
+        # cells ("● On track", "40%", a date) hundreds of times, and parsing
+        # markup costs more than laying it out.
+        self._parsed: dict[tuple[str, str, str | None], _Parsed] = {}
+        self._plain_templates: dict[str, Any] = {}  # style → the fragment of a plain text
+        self._page_labels: dict[tuple[str, str, float, float], str] = {}  # see _page_label
 
     # ---- hooks for subclasses
 
@@ -450,13 +550,68 @@ class CouncilDocument(ABC):
         """``escape_text`` in bold, against the bold face, for composing markup."""
         return f"<b>{escape_text(text, self.fonts.coverage(self.fonts.bold))}</b>"
 
-    def paragraph(self, text: str, style: str = "Body", **kwargs: Any) -> Paragraph:
+    def paragraph(
+        self,
+        text: str,
+        style: str = "Body",
+        *,
+        bulletText: str | None = None,  # noqa: N803 - ReportLab's name
+    ) -> Paragraph:
         """A paragraph that prints ``text`` verbatim."""
-        return Paragraph(self.escape(text, style), self.styles[style], **kwargs)
+        return self._make_paragraph(self.escape(text, style), style, bullet=bulletText)
 
-    def markup_paragraph(self, markup: str, style: str = "Body", **kwargs: Any) -> Paragraph:
+    def markup_paragraph(
+        self,
+        markup: str,
+        style: str = "Body",
+        *,
+        bulletText: str | None = None,  # noqa: N803 - ReportLab's name
+    ) -> Paragraph:
         """A paragraph from markup whose text parts went through ``escape``/``bold``."""
-        return Paragraph(markup, self.styles[style], **kwargs)
+        return self._make_paragraph(markup, style, bullet=bulletText)
+
+    def _make_paragraph(
+        self,
+        markup: str,
+        style: str,
+        *,
+        bullet: str | None = None,
+        kind: type[MeasuredParagraph] = MeasuredParagraph,
+        **kwargs: Any,
+    ) -> Any:
+        """A ``kind`` of paragraph of ``markup``, parsed once per document and style.
+
+        The first paragraph of a markup is parsed by ReportLab; later ones get
+        copies of its fragments, exactly what parsing again would give.
+        """
+        key = (markup, style, bullet)
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            if "<" in markup or "&" in markup or self.styles[style].textTransform:
+                paragraph = kind(markup, self.styles[style], bulletText=bullet, **kwargs)
+            else:
+                # No tag and no entity: ReportLab's parser would give one
+                # fragment of the style's font and colour holding the text
+                # (none for none), so that fragment is copied, not parsed.
+                text = cleanBlockQuotedText(markup)
+                fragments = [self._plain_fragment(style, text)] if text else []
+                paragraph = kind(
+                    text, self.styles[style], bulletText=bullet, frags=fragments, **kwargs
+                )
+            self._parsed[key] = _Parsed(
+                text=paragraph.text,
+                style=paragraph.style,
+                bullet=paragraph.bulletText,
+                fragments=tuple(_copy_fragment(fragment) for fragment in paragraph.frags),
+            )
+            return paragraph
+        return kind(
+            parsed.text,
+            parsed.style,
+            bulletText=parsed.bullet,
+            frags=[_copy_fragment(fragment) for fragment in parsed.fragments],
+            **kwargs,
+        )
 
     def table(
         self,
@@ -464,6 +619,7 @@ class CouncilDocument(ABC):
         *,
         col_widths: Sequence[float],
         commands: Sequence[tuple[Any, ...]] = (),
+        long: bool = False,
         **kwargs: Any,
     ) -> Table:
         """A table whose cells are set in the family: put user text in as ``paragraph``s.
@@ -471,10 +627,16 @@ class CouncilDocument(ABC):
         The FONT command comes first because a table sets every cell's font,
         even around a paragraph or an empty string, and its default is
         Helvetica, which would then be listed as an unembedded font.
+
+        ``long`` for a table of many rows placed straight in the story (never
+        in a cell: it measures only the rows that fit where it is offered):
+        a ``LongTable``, which measures a page's worth of rows at a time
+        rather than every row again at each page break. It prints the same.
         """
         style = TableStyle([("FONT", (0, 0), (-1, -1), self.fonts.regular, 9.5), *commands])
         kwargs.setdefault("hAlign", "LEFT")
-        return Table([list(row) for row in rows], colWidths=list(col_widths), style=style, **kwargs)
+        kind = LongTable if long else Table
+        return kind([list(row) for row in rows], colWidths=list(col_widths), style=style, **kwargs)
 
     def late_text(self, resolve: Callable[[], str], style: str, *, width: float) -> LateText:
         """A right-aligned line whose text ``resolve()`` gives when the build ends."""
@@ -483,6 +645,15 @@ class CouncilDocument(ABC):
             resolve, style=self.styles[style], width=width, coverage=self.fonts.coverage(font)
         )
 
+    def _plain_fragment(self, style: str, text: str) -> Any:
+        """The fragment ReportLab's parser makes of ``text`` (no markup) in ``style``."""
+        template = self._plain_templates.get(style)
+        if template is None:
+            template = self._plain_templates[style] = Paragraph("x", self.styles[style]).frags[0]
+        fragment = _copy_fragment(template)
+        fragment.text = text
+        return fragment
+
     def heading(self, text: str, style: str = "Heading1", *, level: int = 0) -> Heading:
         """A heading that is also an outline entry at ``level`` (plus the offset)."""
         outline = OutlineEntry(
@@ -490,7 +661,9 @@ class CouncilDocument(ABC):
             level=level + self.outline_offset,
             key=f"h{next(_bookmark_keys)}",
         )
-        heading = Heading(self.escape(text, style), self.styles[style], outline=outline)
+        heading: Heading = self._make_paragraph(
+            self.escape(text, style), style, kind=Heading, outline=outline
+        )
         frame_width, frame_height = self.frame_size()
         if heading.wrap(frame_width, frame_height)[1] > frame_height / 3:
             # Kept with what follows, a heading this tall would push both to
@@ -567,17 +740,17 @@ class CouncilDocument(ABC):
             text_left = left + logo_width + 3 * mm
         canvas.setFillColor(Palette.HEADING)
         canvas.setFont(self.fonts.bold, 10)
-        council = " ".join(clean_text(self.council.name, self._coverage_bold).split())
         canvas.drawString(
-            text_left, top - 1.5 * mm, self._fit(council, self.fonts.bold, 10, 80 * mm)
+            text_left,
+            top - 1.5 * mm,
+            self._page_label(self.council.name, self.fonts.bold, 10, 80 * mm),
         )
         canvas.setFillColor(Palette.MUTED)
         line_top = top
         for line in decoration.header_right:
-            text = " ".join(clean_text(line, self._coverage_regular).split())
             canvas.setFont(self.fonts.regular, 8.5)
             canvas.drawRightString(
-                right, line_top, self._fit(text, self.fonts.regular, 8.5, 95 * mm)
+                right, line_top, self._page_label(line, self.fonts.regular, 8.5, 95 * mm)
             )
             line_top -= 3.8 * mm
         rule_y = height - 21 * mm
@@ -650,10 +823,9 @@ class CouncilDocument(ABC):
     def _draw_footer_title(self, canvas: Canvas, text: str, width: float) -> None:
         canvas.setFillColor(Palette.MUTED)
         canvas.setFont(self.fonts.regular, 8.5)
-        label = " ".join(clean_text(text, self._coverage_regular).split())
         available = width - self.left_margin - self.right_margin - 30 * mm
         canvas.drawString(
-            self.left_margin, 12 * mm, self._fit(label, self.fonts.regular, 8.5, available)
+            self.left_margin, 12 * mm, self._page_label(text, self.fonts.regular, 8.5, available)
         )
         canvas.setStrokeColor(Palette.RULE)
         canvas.setLineWidth(0.5)
@@ -668,6 +840,15 @@ class CouncilDocument(ABC):
     @property
     def _coverage_bold(self) -> frozenset[int]:
         return self.fonts.coverage(self.fonts.bold)
+
+    def _page_label(self, text: str, font: str, size: float, width: float) -> str:
+        """``text`` on one line in ``font``, cut to fit ``width``; worked out once, not per page."""
+        key = (text, font, size, width)
+        label = self._page_labels.get(key)
+        if label is None:
+            line = " ".join(clean_text(text, self.fonts.coverage(font)).split())
+            label = self._page_labels[key] = self._fit(line, font, size, width)
+        return label
 
     @staticmethod
     def _fit(text: str, font: str, size: float, width: float) -> str:

@@ -53,6 +53,7 @@ from qpmr_desktop.printing.document import (
     DRAFT_WATERMARK,
     CouncilDocument,
     DocumentMetadata,
+    MeasuredParagraph,
     PageDecoration,
     clock_time,
     join_names,
@@ -162,7 +163,7 @@ class _MinutesDocument(CouncilDocument):
         ]
         part_style = self._hanging_style("ResolutionPart", bullets)
         parts: list[Flowable] = [
-            Paragraph(
+            MeasuredParagraph(
                 self.escape(part_text, "ResolutionPart"),
                 part_style,
                 # Drawn as it is, not parsed as markup: cleaned, not escaped.

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf._utils import is_char_neutral, is_char_rtl
 from pypdf.generic import Destination
 
 from qpmr_desktop.printing.document import CouncilDocument
@@ -120,8 +121,26 @@ def outline(pdf: bytes) -> list[tuple[int, str, int]]:
 
 
 def words_pattern(text: str) -> re.Pattern[str]:
-    """A pattern for ``text``'s words in order, whatever whitespace lies between them."""
-    return re.compile(r"\s*".join(re.escape(word) for word in text.split()))
+    """A pattern for ``text``'s words in order, whatever whitespace lies between them.
+
+    As pypdf reads them: pypdf hands each right-to-left run (Hebrew, Arabic …
+    and the neutral characters it takes in) to its reader reversed and apart
+    from the text around it, even inside one drawn string ("0؟" comes back
+    "0 ؟"), so the text is put in that order and space allowed between runs.
+    """
+    words = (word for run in _pypdf_runs(text) for word in run.split())
+    return re.compile(r"\s*".join(re.escape(word) for word in words))
+
+
+def _pypdf_runs(text: str) -> list[str]:
+    """``text`` cut where pypdf's reading direction changes, right-to-left runs reversed."""
+    runs: list[tuple[bool, list[str]]] = [(False, [])]
+    for char in text:
+        right_to_left = runs[-1][0]
+        if not is_char_neutral(char) and is_char_rtl(char) != right_to_left:
+            runs.append((not right_to_left, []))
+        runs[-1][1].append(char)
+    return ["".join(reversed(chars) if rtl else chars) for rtl, chars in runs]
 
 
 def assert_in_order(haystack: str, paragraphs: Iterable[str]) -> None:

@@ -16,9 +16,17 @@ background, selection and focus are still drawn by the style for each cell.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt
+from typing import cast
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from qpmr_desktop.domain.actions import ActionRag
 from qpmr_desktop.domain.minutes import MinutesStatus
@@ -67,6 +75,23 @@ _CHIP_MARGIN = 1
 # (text, chip colour, cell width, cell height, device pixel ratio); the font and
 # text colour are the delegate's current ones (see ChipDelegate._chip).
 _ChipKey = tuple[str, int, int, int, float]
+
+# What can change the font or text colour a view gives its cells.
+_LOOK_EVENTS = frozenset(
+    {
+        QEvent.Type.FontChange,
+        QEvent.Type.PaletteChange,
+        QEvent.Type.StyleChange,
+        QEvent.Type.EnabledChange,
+        QEvent.Type.ActivationChange,
+    }
+)
+
+# Plain ints and members looked up once: converting the enum, or finding the
+# member, for every painted chip showed in the repaint's profile.
+_CHIP_ROLE = int(ItemRole.CHIP)
+_ITEM_VIEW_ITEM = QStyle.ControlElement.CE_ItemViewItem
+_TEXT_ROLE = QPalette.ColorRole.Text
 
 
 def rag_text(rag: Rag) -> str:
@@ -164,6 +189,9 @@ class ChipDelegate(QStyledItemDelegate):
     ``ForegroundRole``, so it works on any model (and through any proxy) that
     follows the chip contract.
     Each distinct chip is drawn once and its pixmap reused (see the module).
+    Chips take the view's font and text colour; for the view the delegate
+    belongs to (its parent) they are compared again only after that view says
+    its font, palette, style, enabled state or window activation changed.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -171,6 +199,19 @@ class ChipDelegate(QStyledItemDelegate):
         self._chips: dict[_ChipKey, QPixmap | None] = {}
         self._font = QFont()
         self._text_colour = QColor()
+        self._view = parent if isinstance(parent, QWidget) else None
+        self._look_settled = False  # the view's look known unchanged since last compared
+        if self._view is not None:
+            self._view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._view:
+            if event.type() in _LOOK_EVENTS:
+                self._look_settled = False
+            # Not the base class's: it takes what it filters for a cell editor,
+            # and would commit and close the view itself when it lost focus.
+            return False
+        return super().eventFilter(watched, event)
 
     def paint(
         self,
@@ -178,10 +219,11 @@ class ChipDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        # Called for every visible chip cell at every repaint: one ask of the
-        # model (``ItemRole.CHIP``) where possible, and no copy of the option.
-        chip_data = index.data(ItemRole.CHIP)
-        if isinstance(chip_data, tuple):
+        # Called for every visible chip cell at every repaint, from C++: one ask
+        # of the model (``ItemRole.CHIP``) where possible, no copy of the option,
+        # and as few calls into Qt as will do (each costs about a microsecond).
+        chip_data = index.data(_CHIP_ROLE)
+        if type(chip_data) is tuple:  # isinstance on a PySide value costs more
             text, colour = chip_data
         else:  # a model that follows the chip contract without the role
             text = index.data(Qt.ItemDataRole.DisplayRole)
@@ -189,35 +231,38 @@ class ChipDelegate(QStyledItemDelegate):
         if not text or not isinstance(text, str) or not isinstance(colour, QColor):
             super().paint(painter, option, index)
             return
-        chip = self._chip(text, colour, option, painter.device().devicePixelRatioF())
+        # One call for the four numbers (the stubs do not say it gives ints).
+        left, top, width, height = cast("tuple[int, int, int, int]", option.rect.getRect())
+        widget = option.widget
+        if not self._look_settled or widget is not self._view:
+            self._compare_look(option)
+            self._look_settled = widget is not None and widget is self._view
+        key = (text, colour.rgba(), width, height, painter.device().devicePixelRatioF())
+        chip = self._chips[key] if key in self._chips else self._chip(key, colour)
         # The option as the view gave it, not yet filled from the index, has
         # no text: the style draws the background, selection and focus alone.
-        widget = option.widget
         style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        style.drawControl(_ITEM_VIEW_ITEM, option, painter, widget)
         if chip is not None:
-            rect = option.rect
-            painter.drawPixmap(rect.left() + 4 - _CHIP_MARGIN, rect.top() + 1 - _CHIP_MARGIN, chip)
+            painter.drawPixmap(left + 4 - _CHIP_MARGIN, top + 1 - _CHIP_MARGIN, chip)
 
-    def _chip(
-        self, text: str, colour: QColor, option: QStyleOptionViewItem, ratio: float
-    ) -> QPixmap | None:
-        """The chip for ``text`` in a cell of ``option.rect``'s size, drawn if not drawn before."""
+    def _compare_look(self, option: QStyleOptionViewItem) -> None:
+        """Start the cache again if the view's font or text colour is not the chips'."""
         font = option.font
-        text_colour = option.palette.color(QPalette.ColorRole.Text)
+        text_colour = option.palette.color(_TEXT_ROLE)
         if font != self._font or text_colour != self._text_colour:
-            # Chips are drawn in the view's font and text colour: another font
-            # or palette starts the cache again.
             self._chips.clear()
             self._font = QFont(font)
             self._text_colour = QColor(text_colour)
-        cell = option.rect
-        key = (text, colour.rgba(), cell.width(), cell.height(), ratio)
-        if key in self._chips:
-            return self._chips[key]
+
+    def _chip(self, key: _ChipKey, colour: QColor) -> QPixmap | None:
+        """Draw the chip ``key`` names (text, colour, cell width and height, pixel ratio)."""
+        text, _rgba, cell_width, cell_height, ratio = key
+        font = self._font
+        text_colour = self._text_colour
         symbol, _, word = text.partition(" ")
-        width = min(chip_width(QFontMetrics(font), symbol, word), cell.width() - 8)
-        height = cell.height() - 2
+        width = min(chip_width(QFontMetrics(font), symbol, word), cell_width - 8)
+        height = cell_height - 2
         pixmap = None
         if width > 0 and height > 0:  # else no room for a chip at all
             margin = 2 * _CHIP_MARGIN

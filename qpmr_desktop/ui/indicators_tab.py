@@ -40,7 +40,15 @@ from typing import Final
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QMenu, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from qpmr_desktop.services.errors import NotFoundError
 from qpmr_desktop.services.read_models import (
@@ -65,6 +73,7 @@ from qpmr_desktop.ui.indicator_model import (
     IndicatorFilterProxy,
     IndicatorFilters,
     IndicatorTableModel,
+    PaintedRowsFiller,
 )
 from qpmr_desktop.ui.settings import WindowState
 from qpmr_desktop.ui.table_tab import TableTab
@@ -108,7 +117,9 @@ class IndicatorsTab(TableTab[IndicatorRow]):
         undo_stack: QUndoStack | None = None,
         preferences: FilterPreferences | None = None,
     ) -> None:
-        model = IndicatorTableModel()
+        # No items made while opening: the first paint makes those it shows, and
+        # the rest follow on later passes of the event loop (see IndicatorTableModel).
+        model = IndicatorTableModel(eager_rows=0, idle_fill=True)
         proxy = IndicatorFilterProxy(model)
         super().__init__(model, proxy, parent)
         model.setParent(self)
@@ -455,6 +466,10 @@ class IndicatorsTab(TableTab[IndicatorRow]):
         self.restore_menu.aboutToShow.connect(self._on_restore_menu_about_to_show)
 
     def _configure_columns(self) -> None:
+        # Edits go through the form (double-click, F2), never into a cell.
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Rows get their items as they are painted (see IndicatorTableModel).
+        self._filler = PaintedRowsFiller(self.view, self.model)
         header = self.view.horizontalHeader()
         # The detail pane says the latest period and whether figures are sample data (and
         # sample values are in italics), so these start hidden to give the names room;

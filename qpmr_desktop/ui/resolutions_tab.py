@@ -150,6 +150,7 @@ class ResolutionsTab(TableTab[ResolutionRow]):
     def __init__(self, parent: QWidget | None = None) -> None:
         model = ResolutionTableModel()
         super().__init__(model, ResolutionFilterProxy(model), parent)
+        self.model: ResolutionTableModel = model  # the tab's own, with its roles
         model.setParent(self)
         self.proxy.setParent(self)
         self.view.setItemDelegateForColumn(

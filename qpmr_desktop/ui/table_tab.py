@@ -7,14 +7,26 @@ filter box and its count ("3 of 30 indicators"), the empty-state text, chip
 delegates for columns named ``rag``, the first row selected after a load (or
 the previously selected row again, found by id), and the saved splitter and
 header layout.
+
+The model is any ``RowSource`` (a ``RowTableModel``, or a model that keeps its
+cells in C++ items, as the Indicators tab's does) and the proxy any
+``QSortFilterProxyModel`` with ``set_filter_text`` (``TextFilter``); the
+selected row is read from the model's row list (``row_at``), not through a
+``data()`` role, which an item model answers without Python.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, Generic, TypeVar
+from typing import ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,14 +42,42 @@ from PySide6.QtWidgets import (
 
 from qpmr_desktop.services.workspace import Workspace
 from qpmr_desktop.ui.chips import ChipDelegate
-from qpmr_desktop.ui.roles import ItemRole
 from qpmr_desktop.ui.settings import WindowState
-from qpmr_desktop.ui.table_model import RowFilterProxy, RowTableModel
+from qpmr_desktop.ui.table_model import Column
 from qpmr_desktop.ui.workspace_tab import WorkspaceTab
 
 RowT = TypeVar("RowT")
+_AnyIndex = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()
+
+
+class RowSource(Protocol[RowT]):
+    """What the tab needs of its model: a list of read models shown through columns."""
+
+    @property
+    def columns(self) -> Sequence[Column[RowT]]: ...
+
+    def set_rows(self, rows: Sequence[RowT]) -> None: ...
+
+    def row_at(self, row: int) -> RowT: ...
+
+    def row_of_id(self, ident: int) -> int | None: ...
+
+    def id_of(self, row: RowT) -> int: ...
+
+    def rowCount(self, parent: _AnyIndex = _NO_PARENT) -> int: ...
+
+    def index(self, row: int, column: int, parent: _AnyIndex = _NO_PARENT) -> QModelIndex: ...
+
 
 _FILTER_TOOLTIP = "Type words to narrow the list (Ctrl+F); every word must match"
+
+
+@runtime_checkable
+class TextFilter(Protocol):
+    """What the tab needs of its proxy besides ``QSortFilterProxyModel``'s own."""
+
+    def set_filter_text(self, text: str) -> None: ...
 
 
 class TableTab(WorkspaceTab, Generic[RowT]):
@@ -51,13 +91,16 @@ class TableTab(WorkspaceTab, Generic[RowT]):
 
     def __init__(
         self,
-        model: RowTableModel[RowT],
-        proxy: RowFilterProxy[RowT],
+        model: RowSource[RowT],
+        proxy: QSortFilterProxyModel,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        if not isinstance(proxy, TextFilter):
+            raise TypeError(f"{type(proxy).__name__} has no set_filter_text")
         self.model = model
-        self.proxy = proxy
+        self.proxy: QSortFilterProxyModel = proxy
+        self._text_filter: TextFilter = proxy
 
         self.filter_edit.setPlaceholderText(self.filter_placeholder)
         self.filter_edit.setToolTip(_FILTER_TOOLTIP)
@@ -118,8 +161,7 @@ class TableTab(WorkspaceTab, Generic[RowT]):
         index = self.view.currentIndex()
         if not index.isValid():
             return None
-        row: RowT = self.proxy.data(index, ItemRole.ROW)
-        return row
+        return self.model.row_at(self.proxy.mapToSource(index).row())
 
     def select_id(self, ident: int) -> bool:
         """Select the row with id ``ident`` if it is shown; say whether it is."""
@@ -179,7 +221,7 @@ class TableTab(WorkspaceTab, Generic[RowT]):
     # ------------------------------------------------------------ slots
 
     def _on_filter_edit_text_changed(self, text: str) -> None:
-        self.proxy.set_filter_text(text)
+        self._text_filter.set_filter_text(text)
         self._update_count()
         if not self.view.currentIndex().isValid():
             self.select_first()

@@ -58,9 +58,9 @@ one filter keystroke
     case-insensitive, on all columns (``setFilterKeyColumn(-1)``, as
     MACHINE-NOTES measured) over the baseline ``QSqlTableModel``.
     Also (point 5) the real proxy over ``--filter-rows`` generated
-    ``IndicatorRow`` s (the scorecard's rows copied with new ids and refs), and
-    for information a single keystroke of a ``QSortFilterProxyModel`` over that
-    same model on all columns, which filters through ``data()`` per cell. These
+    ``IndicatorRow`` s (the scorecard's rows copied with new ids and refs), its
+    view making the items of the rows it paints as the tab's does
+    (``PaintedRowsFiller``: the model makes no items up front). These
     run after all the others and the big model is freed before the report:
     its rows would slow every garbage collection of the other figures.
     The filter call and the repaint are also shown apart.
@@ -960,8 +960,11 @@ class IndicatorsBench:
     def _big_view(self, key: str, proxy: QSortFilterProxyModel) -> QTableView:
         from PySide6.QtWidgets import QTableView
 
+        from qpmr_desktop.ui.indicator_model import PaintedRowsFiller
+
         view = QTableView()
         view.setModel(proxy)
+        PaintedRowsFiller(view, self._big_model())  # as the tab: items of painted rows
         view.resize(*self.table_size)
         view.grab()
         self._filter_parts[key] = (view, proxy)
@@ -989,27 +992,12 @@ class IndicatorsBench:
         """Free the big model and its views, so that they weigh on no later figure."""
         from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
-        for key in ("big-ours", "big-data", "big"):
+        for key in ("big-ours", "big"):
             for part in self._filter_parts.pop(key, ()):
                 if isinstance(part, QObject):
                     part.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
         gc.collect()
-
-    def filter_big_through_data(self, times: list[float]) -> int:
-        """QSortFilterProxyModel on all columns over the same big model: through data()."""
-        from PySide6.QtCore import QSortFilterProxyModel, Qt
-
-        model = self._big_model()
-        if "big-data" not in self._filter_parts:
-            proxy = QSortFilterProxyModel()
-            proxy.setSourceModel(model)
-            proxy.setFilterKeyColumn(-1)
-            proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            self._big_view("big-data", proxy)
-        view, proxy = self._filter_parts["big-data"]
-        self._keystroke(times, view, proxy.setFilterFixedString, 1)
-        return int(proxy.rowCount())
 
     # ------------------------------------------------------------ select and chart
 
@@ -1360,19 +1348,6 @@ def format_report(figures: Figures, header: str) -> str:
         _row(f"QPMR IndicatorFilterProxy, {notes['big rows']}", samples["filter big"]),
         *_parts(samples, "filter big"),
     ]
-    if samples.get("filter big data"):
-        lines += [
-            _row(
-                f"info: QSortFilterProxyModel via data(), {notes['big rows']}",
-                samples["filter big data"],
-            ),
-            _ratio_line(
-                "info: ratio through data() / QPMR proxy",
-                samples["filter big data"],
-                samples["filter big"],
-                None,
-            ),
-        ]
     lines += [
         f"select an indicator and draw its chart ({CHART_SIZE[0]} x {CHART_SIZE[1]}, Agg)",
         _row("QPMR get_indicator_detail + chart data + render", samples["chart"]),
@@ -1442,14 +1417,12 @@ def run_once(bench: IndicatorsBench, figures: Figures, run: int) -> None:
         f.add(f"import: {name}").extend(values)
 
 
-def run_big(bench: IndicatorsBench, figures: Figures, *, through_data: bool) -> None:
-    """One timed run of the keystroke over the big model (and, once, through data())."""
+def run_big(bench: IndicatorsBench, figures: Figures) -> None:
+    """One timed run of the keystroke over the big model."""
     parts: dict[str, list[float]] = {}
     bench.filter_big(figures.add("filter big"), parts=parts)
     for name, values in parts.items():
         figures.add(f"filter big: {name}").extend(values)
-    if through_data:
-        bench.filter_big_through_data(figures.add("filter big data"))
 
 
 def _warm_up(bench: IndicatorsBench) -> None:
@@ -1500,11 +1473,6 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=100_000,
         help="IndicatorRows for the big filter (default 100,000)",
-    )
-    parser.add_argument(
-        "--no-through-data",
-        action="store_true",
-        help="skip the one slow keystroke of a QSortFilterProxyModel via data() on the big model",
     )
     parser.add_argument(
         "--profile",
@@ -1597,7 +1565,7 @@ def _run(args: Any, scratch: Path) -> int:
         # garbage collection of the runs above.
         bench.filter_big([], repeats=1)
         for run in range(args.runs):
-            run_big(bench, figures, through_data=run == 0 and not args.no_through_data)
+            run_big(bench, figures)
             print(
                 f"big filter run {run + 1}/{args.runs}: "
                 f"{figures.samples['filter big'][-1] * 1000:.0f} ms; "

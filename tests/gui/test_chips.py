@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QTableView, QTreeView
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QFocusEvent, QImage, QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QTableView, QTreeView
 from pytestqt.qtbot import QtBot
 
 from qpmr_desktop.domain.actions import ActionRag
@@ -117,3 +117,60 @@ def test_the_tree_draws_the_lifecycle_badge(
     view.resize(260, 80)  # narrow: the committee's name is elided, not the badge
     image = view.grab().toImage()
     assert QColor(STATUS_COLOURS[SEED_MEETING.status]).rgb() in colours_in(image)
+
+
+def _chip_view(qtbot: QtBot, rows: list[IndicatorRow]) -> tuple[QTableView, ChipDelegate]:
+    model = IndicatorTableModel()
+    model.set_rows(rows)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    rag_column = model.column_of("rag")
+    delegate = ChipDelegate(view)
+    view.setItemDelegateForColumn(rag_column, delegate)
+    view.resize(1000, 160)
+    view.setColumnWidth(rag_column, 140)
+    return view, delegate
+
+
+def _red_extent(view: QTableView) -> int:
+    """How wide the first row's chip outline is, in pixels of the red chip colour."""
+    model = view.model()
+    assert isinstance(model, IndicatorTableModel)
+    rect = view.visualRect(model.index(0, model.column_of("rag")))
+    image = view.viewport().grab(rect).toImage()
+    red = QColor(RAG_COLOURS[Rag.RED]).rgb()
+    xs = [
+        x for x in range(image.width()) for y in range(image.height()) if image.pixel(x, y) == red
+    ]
+    return max(xs) - min(xs)
+
+
+def test_chips_are_drawn_again_when_the_view_changes_font(
+    qtbot: QtBot, indicator_rows: list[IndicatorRow]
+) -> None:
+    view, _delegate = _chip_view(qtbot, indicator_rows)  # row 0 is red
+    before = _red_extent(view)
+    font = view.font()
+    font.setPointSize(font.pointSize() + 6)
+    view.setFont(font)
+    after = _red_extent(view)
+    fresh, _ = _chip_view(qtbot, indicator_rows)  # never drew a chip in the old font
+    fresh.setFont(font)
+    assert after == _red_extent(fresh)
+    assert after > before
+
+
+def test_the_delegate_never_takes_its_view_for_an_editor(
+    qtbot: QtBot, indicator_rows: list[IndicatorRow]
+) -> None:
+    view, delegate = _chip_view(qtbot, indicator_rows)
+    view.grab()
+    with (
+        qtbot.assertNotEmitted(delegate.commitData),
+        qtbot.assertNotEmitted(delegate.closeEditor),
+    ):
+        QApplication.sendEvent(view, QFocusEvent(QEvent.Type.FocusOut))
+        QApplication.sendEvent(
+            view, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+        )

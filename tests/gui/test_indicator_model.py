@@ -8,11 +8,19 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 from pytestqt.qtbot import QtBot
 
+from qpmr_desktop.domain.ids import IndicatorId
 from qpmr_desktop.domain.performance import Direction, Rag
 from qpmr_desktop.services.read_models import IndicatorRow
 from qpmr_desktop.ui.chips import RAG_COLOURS
@@ -21,6 +29,7 @@ from qpmr_desktop.ui.indicator_model import (
     IndicatorFilterProxy,
     IndicatorFilters,
     IndicatorTableModel,
+    PaintedRowsFiller,
     indicator_haystack,
     needs_commentary,
 )
@@ -84,7 +93,6 @@ def test_headers_name_every_column(model: IndicatorTableModel) -> None:
         "Direction",
         "Data",
     ]
-    assert model.headerData(0, Qt.Orientation.Vertical) is None
     assert model.headerData(99, Qt.Orientation.Horizontal) is None
     assert "▲ Red" in model.headerData(model.column_of("rag"), Qt.Orientation.Horizontal, ToolTip)
 
@@ -134,18 +142,19 @@ def test_numbers_are_right_aligned(model: IndicatorTableModel) -> None:
     assert left & Qt.AlignmentFlag.AlignLeft
 
 
-def test_custom_roles_give_id_row_and_raw_sort_values(model: IndicatorTableModel) -> None:
-    assert cell(model, 0, "ref", ItemRole.ID) == 1
-    assert cell(model, 1, "name", ItemRole.ROW) is model.row_at(1)
-    assert cell(model, 0, "value", ItemRole.SORT) == (False, 1875.0)
-    assert cell(model, 2, "value", ItemRole.SORT) == (True, 0.0)
+def test_rows_give_their_id_read_model_and_raw_sort_values(model: IndicatorTableModel) -> None:
+    assert model.id_of(model.row_at(0)) == 1
+    assert model.row_at(1).ref == "EET-01"
+    value = model.column_of("value")
+    assert model.sort_value(model.row_at(0), value) == (False, 1875.0)
+    assert model.sort_value(model.row_at(2), value) == (True, 0.0)  # no figure: last
 
 
 def test_unknown_roles_and_invalid_indexes_give_none(model: IndicatorTableModel) -> None:
     assert cell(model, 0, "ref", Qt.ItemDataRole.UserRole + 999) is None
     assert cell(model, 0, "ref", Qt.ItemDataRole.DecorationRole) is None
+    assert cell(model, 0, "ref", ItemRole.CHIP) is None  # no chip colour in this column
     assert model.data(QModelIndex()) is None
-    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
 
 
 def test_cells_are_selectable_but_not_editable(model: IndicatorTableModel) -> None:
@@ -274,20 +283,14 @@ def test_refresh_rows_resets_when_rows_change_places(
 
 # ---------------------------------------------------------------- painting and filtering, fast
 
-_ROLES = (
-    Qt.ItemDataRole.DisplayRole,
-    Qt.ItemDataRole.DecorationRole,
-    Qt.ItemDataRole.ToolTipRole,
-    Qt.ItemDataRole.FontRole,
-    Qt.ItemDataRole.TextAlignmentRole,
-    Qt.ItemDataRole.BackgroundRole,
-    Qt.ItemDataRole.ForegroundRole,
-    Qt.ItemDataRole.CheckStateRole,
-    ItemRole.SORT,
-    ItemRole.ID,
-    ItemRole.ROW,
-    Qt.ItemDataRole.UserRole + 999,
-)
+
+def test_painting_asks_no_python() -> None:
+    # A Python data(), multiData() or flags() is asked for every role of every
+    # painted cell, through the proxy: the cost the items model is there to remove.
+    for name in ("data", "multiData", "flags", "index", "rowCount", "headerData"):
+        assert getattr(IndicatorTableModel, name) is getattr(QStandardItemModel, name), name
+    for name in ("data", "multiData", "flags", "index", "mapToSource", "mapFromSource"):
+        assert getattr(IndicatorFilterProxy, name) is getattr(QSortFilterProxyModel, name), name
 
 
 def _through_multi_data(index: QModelIndex, role: int, model: QAbstractItemModel) -> object:
@@ -296,20 +299,83 @@ def _through_multi_data(index: QModelIndex, role: int, model: QAbstractItemModel
     return item.data()
 
 
-def test_multi_data_answers_every_role_as_data_does(
+def test_a_proxy_cell_answers_as_its_source_cell(
     model: IndicatorTableModel, proxy: IndicatorFilterProxy
 ) -> None:
     proxy.sort(model.column_of("value"), Qt.SortOrder.DescendingOrder)  # rows in another order
+    roles = (Display, ToolTip, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole)
     for row in range(proxy.rowCount()):
         for column in range(proxy.columnCount()):
             index = proxy.index(row, column)
-            for role in _ROLES:
-                expected = proxy.data(index, role)
-                if role == Qt.ItemDataRole.TextAlignmentRole:
-                    expected = expected.value  # painting gets the int Qt keeps it as
+            source = proxy.mapToSource(index)
+            for role in roles:
+                expected = source.data(role)
+                assert index.data(role) == expected, (row, column, role)
                 assert _through_multi_data(index, role, proxy) == expected, (row, column, role)
-                source = proxy.mapToSource(index)
-                assert _through_multi_data(source, role, model) == expected, (row, column, role)
+
+
+def test_rows_past_eager_rows_get_their_items_when_painted(
+    qtbot: QtBot, qtmodeltester: ModelChecker, indicator_rows: list[IndicatorRow]
+) -> None:
+    model = IndicatorTableModel(eager_rows=2)
+    rows = [
+        replace(row, id=IndicatorId(n + 1), ref=f"R-{n:03d}")
+        for n, row in enumerate(indicator_rows * 20)
+    ]
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    assert model.is_filled(1)
+    assert not model.is_filled(2)
+    assert not model.all_filled
+    assert model.data(model.index(2, 0)) is None  # not written out yet
+    proxy = IndicatorFilterProxy(model)
+    proxy.sort(model.column_of("ref"), Qt.SortOrder.DescendingOrder)  # R-099 first
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    PaintedRowsFiller(view, model)
+    view.resize(600, 200)
+    view.grab()
+    assert model.is_filled(99)
+    assert proxy.index(0, 0).data() == "R-099"
+    assert proxy.index(0, model.column_of("rag")).data(ToolTip) == rows[99].rag_reason
+    assert not model.is_filled(50)  # far out of view
+    model.fill_rows(range(100))
+    assert all(model.is_filled(number) for number in range(100))
+    assert [model.index(n, 0).data() for n in range(100)] == [row.ref for row in rows]
+    qtmodeltester.check(proxy)
+
+
+def test_a_changed_row_not_yet_painted_is_signalled_and_sorted(
+    qtbot: QtBot, indicator_rows: list[IndicatorRow]
+) -> None:
+    model = IndicatorTableModel(eager_rows=0)
+    model.set_rows(indicator_rows)
+    proxy = IndicatorFilterProxy(model)
+    proxy.sort(model.column_of("name"), Qt.SortOrder.AscendingOrder)
+    changed = [*indicator_rows[:4], replace(indicator_rows[4], name="Aardvarks")]
+    with qtbot.waitSignal(model.dataChanged):
+        model.refresh_rows(changed)
+    assert proxy.mapToSource(proxy.index(0, 0)).row() == 4  # sorted again, from the rows
+    assert model.is_filled(4)  # a changed row is written out at once
+    assert not model.is_filled(3)
+    assert proxy.index(0, model.column_of("name")).data() == "Aardvarks"
+
+
+def test_idle_fill_writes_out_every_row_a_chunk_at_a_time(
+    qtbot: QtBot, qtmodeltester: ModelChecker, indicator_rows: list[IndicatorRow]
+) -> None:
+    model = IndicatorTableModel(eager_rows=0, idle_fill=True)
+    rows = [
+        replace(row, id=IndicatorId(n + 1), ref=f"R-{n:03d}")
+        for n, row in enumerate(indicator_rows * 50)
+    ]
+    with qtbot.assertNotEmitted(model.dataChanged):  # the cells were the rows all along
+        model.set_rows(rows)
+        assert not model.is_filled(0)
+        qtbot.waitUntil(lambda: model.all_filled)
+    assert [model.index(n, 0).data() for n in range(len(rows))] == [row.ref for row in rows]
+    qtmodeltester.check(model)
 
 
 def test_a_delegate_paints_from_what_multi_data_gives(

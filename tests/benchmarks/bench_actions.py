@@ -90,7 +90,6 @@ clear error; see ``check_none_refcount``.
 
 from __future__ import annotations
 
-import cProfile
 import datetime as dt
 import gc
 import random
@@ -98,16 +97,32 @@ import shutil
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
+from tests.benchmarks.bench_harness import (
+    BenchError,
+    Figures,
+    check,
+    check_none_refcount,
+    delete_widget,
+    figure_row,
+    part_rows,
+    profile_summary,
+    qpa_platform,
+    ratio_line,
+    run_in_scratch,
+    run_order,
+    stopwatch,
+    view_of,
+)
+
 if TYPE_CHECKING:
     from PySide6.QtSql import QSqlDatabase
-    from PySide6.QtWidgets import QApplication, QTableView, QWidget
+    from PySide6.QtWidgets import QApplication, QTableView
 
     from qpmr_desktop.services.workspace import Workspace
 
@@ -446,60 +461,6 @@ def write_forms(
     return FormsPlan(paths=tuple(paths), rows=rows, changed=changed)
 
 
-# ------------------------------------------------------------------ timing
-
-
-class BenchError(Exception):
-    """The benchmark cannot go on (a count is wrong, a code path is missing)."""
-
-
-def _check(condition: bool, message: str) -> None:
-    if not condition:
-        raise BenchError(message)
-
-
-class _Profiling:
-    """The profiler ``profile_summary`` runs: on only inside ``_stopwatch`` blocks."""
-
-    profiler: cProfile.Profile | None = None
-
-
-@contextmanager
-def _stopwatch(times: list[float], *, collect: bool = True) -> Iterator[None]:
-    """Append the seconds the block takes to ``times``; collect garbage first, untimed."""
-    if collect:
-        gc.collect()
-    profiler = _Profiling.profiler
-    if profiler is not None:
-        profiler.enable()
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        times.append(time.perf_counter() - started)
-        if profiler is not None:
-            profiler.disable()
-
-
-def _delete_widget(widget: QWidget) -> None:
-    """Delete a widget now (deleteLater needs an event loop): untimed clean-up."""
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    widget.hide()
-    widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    QCoreApplication.processEvents()
-
-
-def _view_of(widget: QWidget) -> QTableView:
-    from PySide6.QtWidgets import QTableView
-
-    view = getattr(widget, "view", None)
-    if not isinstance(view, QTableView):
-        raise BenchError(f"{type(widget).__name__} has no table view in .view")
-    return view
-
-
 # The tab's ten columns, in its order, from the same file: the RAG as SQLite can
 # judge it (no reason text), the newest update through the update table's index.
 _VIEW_SQL = """
@@ -522,20 +483,6 @@ LEFT JOIN priority_area AS pa ON pa.id = a.priority_area_id
 LEFT JOIN person AS p ON p.id = a.lead_id
 ORDER BY pl.name, pa.id IS NULL, pa.position, a.ref
 """
-
-
-@dataclass
-class Figures:
-    """Every sample, in seconds, by name."""
-
-    samples: dict[str, list[float]] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
-
-    def add(self, name: str) -> list[float]:
-        return self.samples.setdefault(name, [])
-
-    def median(self, name: str) -> float:
-        return median(self.samples[name])
 
 
 class ActionsBench:
@@ -573,10 +520,10 @@ class ActionsBench:
 
         database = QSqlDatabase.addDatabase("QSQLITE", QSQL_CONNECTION)
         database.setDatabaseName(str(path))
-        _check(database.open(), f"QSQLITE cannot open {path}: {database.lastError().text()}")
+        check(database.open(), f"QSQLITE cannot open {path}: {database.lastError().text()}")
         query = QSqlQuery(database)
         sql = _VIEW_SQL.format(today=self.dataset.today.isoformat())
-        _check(query.exec(sql), f"temp view: {query.lastError().text()}")
+        check(query.exec(sql), f"temp view: {query.lastError().text()}")
         return database
 
     def close(self) -> None:
@@ -613,21 +560,21 @@ class ActionsBench:
 
     def open_tab(self, times: list[float], fetch_times: list[float] | None = None) -> None:
         """From nothing to the real ActionsTab loaded, laid out and painted."""
-        with _stopwatch(times):
+        with stopwatch(times):
             tab = self._new_tab()
-        view = _view_of(tab)
+        view = view_of(tab)
         self.table_size = (view.width(), view.height())
         shown = view.model().rowCount()
         detail = tab.shown_detail
-        _delete_widget(tab)
-        _check(
+        delete_widget(tab)
+        check(
             shown == self.dataset.actions, f"the tab shows {shown} rows, not {self.dataset.actions}"
         )
-        _check(detail is not None, "the tab selected no action")
+        check(detail is not None, "the tab selected no action")
         if fetch_times is not None:  # the service alone, for the breakdown
             from qpmr_desktop.services.actions import read_action_tracker
 
-            with _stopwatch(fetch_times):
+            with stopwatch(fetch_times):
                 read_action_tracker(workspace=self.workspace, today=self.dataset.today)
 
     def _baseline_model(self) -> Any:
@@ -654,13 +601,13 @@ class ActionsBench:
 
         from qpmr_desktop.ui.actions_tab import ActionsTab
 
-        with _stopwatch(times):
+        with stopwatch(times):
             tab = ActionsTab()
             tab.resize(*TAB_SIZE)
             model = self._baseline_model()
             proxy = QSortFilterProxyModel()
             proxy.setSourceModel(model)
-            view = _view_of(tab)
+            view = view_of(tab)
             plain = view.itemDelegate()  # Qt's own, made in C++: no Python on its paths
             for column in range(model.columnCount()):
                 view.setItemDelegateForColumn(column, plain)
@@ -670,8 +617,8 @@ class ActionsBench:
                 stack.setCurrentWidget(view)
             tab.grab()
         shown = int(proxy.rowCount())
-        _check(shown == self.dataset.actions, f"the baseline tab shows {shown} rows")
-        _delete_widget(tab)
+        check(shown == self.dataset.actions, f"the baseline tab shows {shown} rows")
+        delete_widget(tab)
         proxy.deleteLater()
         model.deleteLater()
         return shown
@@ -680,19 +627,19 @@ class ActionsBench:
         """QSqlTableModel over the view, fetched to the end, in a QTableView laid out, painted."""
         from PySide6.QtWidgets import QTableView
 
-        with _stopwatch(times):
+        with stopwatch(times):
             model = self._baseline_model()
             view = QTableView()
             view.setModel(model)
             view.resize(*self.table_size)
             view.grab()
         shown = int(model.rowCount())
-        _check(
+        check(
             shown == self.dataset.actions,
             f"QSqlTableModel shows {shown} rows: {model.lastError().text()}",
         )
         model.deleteLater()
-        _delete_widget(view)
+        delete_widget(view)
         return shown
 
     # ------------------------------------------------------------ one filter keystroke
@@ -711,7 +658,7 @@ class ActionsBench:
         for _ in range(self.keystrokes):
             set_text(FILTER_PREFIX)
             view.viewport().grab()
-            with _stopwatch(samples, collect=False):
+            with stopwatch(samples, collect=False):
                 started = time.perf_counter()
                 set_text(FILTER_TEXT)
                 filtering.append(time.perf_counter() - started)
@@ -732,8 +679,8 @@ class ActionsBench:
         from qpmr_desktop.ui.action_model import ActionFilterProxy
 
         tab = self._tab()
-        _check(isinstance(tab.proxy, ActionFilterProxy), "the tab's proxy is not the real one")
-        view = _view_of(tab)
+        check(isinstance(tab.proxy, ActionFilterProxy), "the tab's proxy is not the real one")
+        view = view_of(tab)
         self._keystroke(times, view, tab.filter_edit.setText, parts)
         shown = int(tab.proxy.rowCount())
         tab.filter_edit.setText("")
@@ -776,7 +723,7 @@ class ActionsBench:
 
         view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # back to the tracker's order
         view.viewport().grab()
-        with _stopwatch(times):
+        with stopwatch(times):
             view.sortByColumn(column, Qt.SortOrder.AscendingOrder)
             view.viewport().grab()
 
@@ -788,7 +735,7 @@ class ActionsBench:
 
         tab = self._tab()
         column = tab.model.column_of("due")
-        view = _view_of(tab)
+        view = view_of(tab)
         self._sort(times, view, column)
         proxy = tab.proxy
         first = proxy.index(0, column).data(ActionRole.EDIT)["due"]
@@ -798,8 +745,8 @@ class ActionsBench:
             for row in range(0, proxy.rowCount(), 97)
         ]
         known = [due for due in dues if due is not None]
-        _check(known == sorted(known), "the tracker is not sorted by due date")
-        _check(last_due is None, "actions with no due date do not sort last")
+        check(known == sorted(known), "the tracker is not sorted by due date")
+        check(last_due is None, "actions with no due date do not sort last")
         view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         return f"first due {first}"
 
@@ -830,7 +777,7 @@ class ActionsBench:
         path = self._fresh_copy()
         workspace = open_workspace(path, user="bench")
         try:
-            with _stopwatch(times):
+            with stopwatch(times):
                 started = time.perf_counter()
                 preview = preview_update_forms(workspace=workspace, paths=self.forms.paths)
                 previewed = time.perf_counter()
@@ -852,117 +799,18 @@ class ActionsBench:
             (count,) = connection.execute("SELECT count(*) FROM action_update").fetchone()
         connection.close()
         path.unlink()
-        _check(
+        check(
             len(preview.rows) == self.forms.rows,
             f"the preview lists {len(preview.rows)} rows, not {self.forms.rows}",
         )
-        _check(
+        check(
             count == self.dataset.updates + result.applied,
             f"after the import {count} updates, not {self.dataset.updates} + {result.applied}",
         )
         return result.applied
 
 
-# ------------------------------------------------------------------ PySide6 and None
-
-
-def check_none_refcount() -> None:
-    """Refuse to run on a PySide6 that drops a reference to None per void call.
-
-    PySide6 6.12.0 on Python 3.11 (where None is not yet immortal) returns None
-    from every void method without a new reference, so None's count falls by
-    one a call until Python aborts with "Fatal Python error: none_dealloc".
-    The project excludes that version (pyproject.toml); an environment that
-    has it anyway gets a clear error here rather than a crash part-way.
-    """
-    if sys.version_info >= (3, 12):
-        return  # None is immortal: nothing can leak
-    from PySide6 import __version__ as pyside_version
-    from PySide6.QtCore import QObject
-
-    probe = QObject()
-    calls = 1000
-    before = sys.getrefcount(None)
-    for _ in range(calls):
-        probe.setObjectName("probe")
-    lost = before - sys.getrefcount(None)
-    if lost >= calls // 2:
-        raise BenchError(
-            f"PySide6 {pyside_version} drops a reference to None per void call ({lost} in "
-            f"{calls} calls of QObject.setObjectName): on Python "
-            f"{sys.version.split()[0]} the run would abort with 'none_dealloc'. Install a "
-            "PySide6 the project allows (pyproject.toml excludes 6.12.0)."
-        )
-
-
-# ------------------------------------------------------------------ profiling
-
-
-def profile_summary(work: Callable[[], object], *, limit: int = 22) -> str:
-    """cProfile the timed blocks of ``work()``: functions by cumulative and own time."""
-    import io
-    import pstats
-    import sysconfig
-
-    profiler = cProfile.Profile()
-    _Profiling.profiler = profiler
-    try:
-        work()
-    finally:
-        _Profiling.profiler = None
-    prefixes = sorted(
-        {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"], str(Path.cwd())},
-        key=len,
-        reverse=True,
-    )
-    out: list[str] = []
-    for order in ("cumulative", "tottime"):
-        stream = io.StringIO()
-        stats = pstats.Stats(profiler, stream=stream)
-        stats.sort_stats(order).print_stats(limit)
-        text = stream.getvalue()
-        for prefix in prefixes:
-            text = text.replace(prefix + "/", "")
-        body = text[text.find("   ncalls") :] if "   ncalls" in text else text
-        total = next((line for line in text.splitlines() if "function calls" in line), "")
-        out.append(f"-- by {order} time ({total.strip()})\n{body.rstrip()}")
-    return "\n".join(out)
-
-
 # ------------------------------------------------------------------ the report
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:>10.1f}"
-
-
-def _row(label: str, samples: Sequence[float]) -> str:
-    if not samples:
-        return f"  {label:<52}{'—':>10}"
-    return (
-        f"  {label:<52}{_ms(median(samples))}{_ms(min(samples))}{_ms(max(samples))}"
-        f"{len(samples):>6}"
-    )
-
-
-def _ratio_line(
-    label: str, ours: Sequence[float], base: Sequence[float], goal: float | None
-) -> str:
-    ratio = median(ours) / median(base)
-    if goal is None:
-        return f"  {label:<52}{ratio:>10.2f}x   (for information: no goal)"
-    verdict = "met" if ratio <= goal else "NOT met"
-    return f"  {label:<52}{ratio:>10.2f}x   goal <= {goal}x: {verdict}"
-
-
-def _parts(samples: dict[str, list[float]], prefix: str) -> list[str]:
-    """The "of which" rows of a figure: samples named "<prefix>: <part>", in insertion order."""
-    start = prefix + ": "
-    return [
-        _row(f"  of which {name.removeprefix(start)}", values)
-        for name, values in samples.items()
-        if name.startswith(start)
-    ]
 
 
 def goal_ratios(figures: Figures) -> dict[str, tuple[float, float]]:
@@ -982,39 +830,41 @@ def format_report(figures: Figures, header: str) -> str:
             header,
             f"  {'milliseconds':<52}{'median':>10}{'min':>10}{'max':>10}{'runs':>6}",
             "open the tab (from nothing to loaded, laid out and painted)",
-            _row("QPMR ActionsTab", samples["open"]),
-            _row("  of which read_action_tracker (timed apart)", samples.get("open fetch", [])),
-            _row(
+            figure_row("QPMR ActionsTab", samples["open"]),
+            figure_row(
+                "  of which read_action_tracker (timed apart)", samples.get("open fetch", [])
+            ),
+            figure_row(
                 f"baseline the same tab, QSqlTableModel on a view ({notes['rows']})",
                 samples["open baseline"],
             ),
-            _ratio_line(
+            ratio_line(
                 "ratio QPMR / baseline", samples["open"], samples["open baseline"], OPEN_GOAL
             ),
-            _row("info: QSqlTableModel in a bare QTableView", samples["open bare"]),
-            _ratio_line(
+            figure_row("info: QSqlTableModel in a bare QTableView", samples["open bare"]),
+            ratio_line(
                 "info: ratio QPMR / bare table", samples["open"], samples["open bare"], None
             ),
             f"one filter keystroke ({FILTER_PREFIX!r} -> {FILTER_TEXT!r}, with the repaint)",
-            _row(f"QPMR filter box, {notes['filter rows']}", samples["filter"]),
-            *_parts(samples, "filter"),
-            _row(
+            figure_row(f"QPMR filter box, {notes['filter rows']}", samples["filter"]),
+            *part_rows(samples, "filter"),
+            figure_row(
                 f"baseline QSortFilterProxyModel, all columns, {notes['baseline rows']}",
                 samples["filter baseline"],
             ),
-            *_parts(samples, "filter baseline"),
-            _ratio_line(
+            *part_rows(samples, "filter baseline"),
+            ratio_line(
                 "ratio QPMR / baseline", samples["filter"], samples["filter baseline"], FILTER_GOAL
             ),
             f"sort by due date (header click, with the repaint; {notes['sort']})",
-            _row("QPMR ActionFilterProxy", samples["sort"]),
-            _row("info: QSortFilterProxyModel over QSqlTableModel", samples["sort baseline"]),
-            _ratio_line(
+            figure_row("QPMR ActionFilterProxy", samples["sort"]),
+            figure_row("info: QSortFilterProxyModel over QSqlTableModel", samples["sort baseline"]),
+            ratio_line(
                 "info: ratio QPMR / baseline", samples["sort"], samples["sort baseline"], None
             ),
             f"import returned update forms ({notes['forms']})",
-            _row("QPMR preview_update_forms + apply_update_forms", samples["import"]),
-            *_parts(samples, "import"),
+            figure_row("QPMR preview_update_forms + apply_update_forms", samples["import"]),
+            *part_rows(samples, "import"),
         ]
     )
 
@@ -1022,16 +872,10 @@ def format_report(figures: Figures, header: str) -> str:
 # ------------------------------------------------------------------ main
 
 
-def _run_order(run: int, pair: tuple[Callable[[], object], Callable[[], object]]) -> None:
-    """Alternate which of the pair goes first, so drifting load hits both alike."""
-    for step in pair if run % 2 == 0 else pair[::-1]:
-        step()
-
-
 def run_once(bench: ActionsBench, figures: Figures, run: int) -> None:
     """One timed run of every measurement, pairs interleaved."""
     f = figures
-    _run_order(
+    run_order(
         run,
         (
             lambda: bench.open_tab(f.add("open"), f.add("open fetch")),
@@ -1041,7 +885,7 @@ def run_once(bench: ActionsBench, figures: Figures, run: int) -> None:
     bench.open_baseline(f.add("open bare"))
     ours: dict[str, list[float]] = {}
     base: dict[str, list[float]] = {}
-    _run_order(
+    run_order(
         run,
         (
             lambda: bench.filter_ours(f.add("filter"), ours),
@@ -1051,7 +895,7 @@ def run_once(bench: ActionsBench, figures: Figures, run: int) -> None:
     for prefix, parts in (("filter", ours), ("filter baseline", base)):
         for name, values in parts.items():
             f.add(f"{prefix}: {name}").extend(values)
-    _run_order(
+    run_order(
         run,
         (
             lambda: bench.sort_ours(f.add("sort")),
@@ -1093,8 +937,6 @@ def _profiles(bench: ActionsBench, names: Sequence[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-    import os
-    import tempfile
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else "")
     parser.add_argument("--actions", type=int, default=20_000, help="actions (default 20,000)")
@@ -1122,17 +964,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.forms > args.people:
         parser.error("--forms cannot be more than --people")
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with tempfile.TemporaryDirectory(prefix="qpmr-bench-actions-") as folder:
-        scratch = Path(folder)
-        # Keep the user's own data folder and settings out of it (filter state, layout, name).
-        os.environ["QPMR_DATA_DIR"] = str(scratch / "data")
-        os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
-        try:
-            return _run(args, scratch)
-        except BenchError as error:
-            print(f"bench_actions: {error}", file=sys.stderr)
-            return 1
+    return run_in_scratch("bench_actions", lambda scratch: _run(args, scratch))
 
 
 def _run(args: Any, scratch: Path) -> int:
@@ -1220,7 +1052,7 @@ def _run(args: Any, scratch: Path) -> int:
         )
         header = (
             f"\nActions benchmark: {dataset.actions:,} actions, {dataset.updates:,} updates, "
-            f"{args.runs} runs after {args.warmup} warm-up, QT_QPA_PLATFORM={_platform()}, "
+            f"{args.runs} runs after {args.warmup} warm-up, QT_QPA_PLATFORM={qpa_platform()}, "
             f"Python {sys.version.split()[0]}\n  (the baseline filter searches every column; "
             "QPMR searches plan, area, ref, description, lead and status)"
         )
@@ -1242,12 +1074,6 @@ def _run(args: Any, scratch: Path) -> int:
     finally:
         bench.close()
     return 1 if args.strict and missed else 0
-
-
-def _platform() -> str:
-    import os
-
-    return os.environ.get("QT_QPA_PLATFORM", "")
 
 
 if __name__ == "__main__":

@@ -100,7 +100,6 @@ benchmark checks first and stops with a clear error; see ``check_none_refcount``
 
 from __future__ import annotations
 
-import cProfile
 import csv
 import gc
 import random
@@ -109,17 +108,33 @@ import shutil
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from tests.benchmarks.bench_harness import (
+    BenchError,
+    Figures,
+    check,
+    check_none_refcount,
+    delete_widget,
+    figure_row,
+    part_rows,
+    profile_summary,
+    qpa_platform,
+    ratio_line,
+    run_in_scratch,
+    run_order,
+    stopwatch,
+    view_of,
+)
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QSortFilterProxyModel
     from PySide6.QtSql import QSqlDatabase
-    from PySide6.QtWidgets import QApplication, QTableView, QWidget
+    from PySide6.QtWidgets import QApplication, QTableView
 
     from qpmr_desktop.charts.indicator_chart import IndicatorChartData
     from qpmr_desktop.services.read_models import IndicatorDetail, IndicatorRow
@@ -627,60 +642,6 @@ def scaled_rows(rows: Sequence[IndicatorRow], count: int) -> list[IndicatorRow]:
     return made
 
 
-# ------------------------------------------------------------------ timing
-
-
-class BenchError(Exception):
-    """The benchmark cannot go on (a count is wrong, a code path is missing)."""
-
-
-def _check(condition: bool, message: str) -> None:
-    if not condition:
-        raise BenchError(message)
-
-
-class _Profiling:
-    """The profiler ``profile_summary`` runs: on only inside ``_stopwatch`` blocks."""
-
-    profiler: cProfile.Profile | None = None
-
-
-@contextmanager
-def _stopwatch(times: list[float], *, collect: bool = True) -> Iterator[None]:
-    """Append the seconds the block takes to ``times``; collect garbage first, untimed."""
-    if collect:
-        gc.collect()
-    profiler = _Profiling.profiler
-    if profiler is not None:
-        profiler.enable()
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        times.append(time.perf_counter() - started)
-        if profiler is not None:
-            profiler.disable()
-
-
-def _delete_widget(widget: QWidget) -> None:
-    """Delete a widget now (deleteLater needs an event loop): untimed clean-up."""
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    widget.hide()
-    widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    QCoreApplication.processEvents()
-
-
-def _view_of(widget: QWidget) -> QTableView:
-    from PySide6.QtWidgets import QTableView
-
-    view = getattr(widget, "view", None)
-    if not isinstance(view, QTableView):
-        raise BenchError(f"{type(widget).__name__} has no table view in .view")
-    return view
-
-
 _LATEST_VIEW_SQL = """
 CREATE TEMP VIEW IF NOT EXISTS bench_latest AS
 SELECT i.ref AS ref, i.name AS name, i.theme AS theme,
@@ -694,20 +655,6 @@ JOIN indicator_value AS v ON v.indicator_id = i.id AND v.year * 4 + v.quarter = 
 LEFT JOIN indicator_target AS t ON t.indicator_id = i.id AND t.year = v.year
 WHERE NOT i.retired
 """
-
-
-@dataclass
-class Figures:
-    """Every sample, in seconds, by name."""
-
-    samples: dict[str, list[float]] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
-
-    def add(self, name: str) -> list[float]:
-        return self.samples.setdefault(name, [])
-
-    def median(self, name: str) -> float:
-        return median(self.samples[name])
 
 
 class IndicatorsBench:
@@ -750,9 +697,9 @@ class IndicatorsBench:
 
         database = QSqlDatabase.addDatabase("QSQLITE", QSQL_CONNECTION)
         database.setDatabaseName(str(path))
-        _check(database.open(), f"QSQLITE cannot open {path}: {database.lastError().text()}")
+        check(database.open(), f"QSQLITE cannot open {path}: {database.lastError().text()}")
         query = QSqlQuery(database)
-        _check(query.exec(_LATEST_VIEW_SQL), f"temp view: {query.lastError().text()}")
+        check(query.exec(_LATEST_VIEW_SQL), f"temp view: {query.lastError().text()}")
         return database
 
     def close(self) -> None:
@@ -781,24 +728,24 @@ class IndicatorsBench:
         """From nothing to the real IndicatorsTab loaded, laid out and painted."""
         from qpmr_desktop.ui.indicators_tab import IndicatorsTab
 
-        with _stopwatch(times):
+        with stopwatch(times):
             tab = IndicatorsTab()
             tab.resize(*TAB_SIZE)
             tab.set_workspace(self.workspace)
             tab.ensure_loaded()
             tab.grab()
-        view = _view_of(tab)
+        view = view_of(tab)
         self.table_size = (view.width(), view.height())
         shown = view.model().rowCount()
-        _delete_widget(tab)
-        _check(
+        delete_widget(tab)
+        check(
             shown == len(self.dataset.indicators),
             f"the tab shows {shown} rows, not {len(self.dataset.indicators)}",
         )
         if fetch_times is not None:  # the service alone, for the breakdown
             from qpmr_desktop.services.indicators import list_indicator_rows
 
-            with _stopwatch(fetch_times):
+            with stopwatch(fetch_times):
                 list_indicator_rows(workspace=self.workspace)
 
     def open_baseline_in_tab(self, times: list[float]) -> int:
@@ -816,7 +763,7 @@ class IndicatorsBench:
 
         from qpmr_desktop.ui.indicators_tab import IndicatorsTab
 
-        with _stopwatch(times):
+        with stopwatch(times):
             tab = IndicatorsTab()
             tab.resize(*TAB_SIZE)
             model = QSqlTableModel(None, self.qsql)
@@ -826,7 +773,7 @@ class IndicatorsBench:
                 model.fetchMore()
             proxy = QSortFilterProxyModel()
             proxy.setSourceModel(model)
-            view = _view_of(tab)
+            view = view_of(tab)
             plain = view.itemDelegate()  # Qt's own, made in C++: no Python on its paths
             for column in range(model.columnCount()):
                 view.setItemDelegateForColumn(column, plain)
@@ -836,8 +783,8 @@ class IndicatorsBench:
                 stack.setCurrentWidget(view)
             tab.grab()
         shown = proxy.rowCount()
-        _check(shown == len(self.dataset.indicators), f"the baseline tab shows {shown} rows")
-        _delete_widget(tab)
+        check(shown == len(self.dataset.indicators), f"the baseline tab shows {shown} rows")
+        delete_widget(tab)
         proxy.deleteLater()
         model.deleteLater()
         return shown
@@ -847,7 +794,7 @@ class IndicatorsBench:
         from PySide6.QtSql import QSqlTableModel
         from PySide6.QtWidgets import QTableView
 
-        with _stopwatch(times):
+        with stopwatch(times):
             model = QSqlTableModel(None, self.qsql)
             model.setTable(table)
             model.select()
@@ -858,9 +805,9 @@ class IndicatorsBench:
             view.resize(*self.table_size)
             view.grab()
         shown = model.rowCount()
-        _check(shown > 0, f"QSqlTableModel over {table}: {model.lastError().text()}")
+        check(shown > 0, f"QSqlTableModel over {table}: {model.lastError().text()}")
         model.deleteLater()
-        _delete_widget(view)
+        delete_widget(view)
         return shown
 
     # ------------------------------------------------------------ one filter keystroke
@@ -880,7 +827,7 @@ class IndicatorsBench:
         for _ in range(repeats):
             set_text(FILTER_PREFIX)
             view.viewport().grab()
-            with _stopwatch(samples, collect=False):
+            with stopwatch(samples, collect=False):
                 started = time.perf_counter()
                 set_text(FILTER_TEXT)
                 filtering.append(time.perf_counter() - started)
@@ -909,8 +856,8 @@ class IndicatorsBench:
 
         (tab,) = self._filter_tab()
         proxy = tab.proxy
-        _check(isinstance(proxy, IndicatorFilterProxy), "the tab's proxy is not the real one")
-        view = _view_of(tab)
+        check(isinstance(proxy, IndicatorFilterProxy), "the tab's proxy is not the real one")
+        view = view_of(tab)
         self._keystroke(times, view, proxy.set_filter_text, self.keystrokes, parts)
         shown = int(proxy.rowCount())
         proxy.set_filter_text("")
@@ -1025,7 +972,7 @@ class IndicatorsBench:
         canvas = ChartCanvas()
         canvas.resize(*CHART_SIZE)
         split: list[float] = []
-        with _stopwatch(times):
+        with stopwatch(times):
             started = time.perf_counter()
             detail = get_indicator_detail(workspace=self.workspace, indicator_id=indicator_id)
             split.append(time.perf_counter())
@@ -1035,8 +982,8 @@ class IndicatorsBench:
             canvas.render_now()
             split.append(time.perf_counter())
         figure = canvas.figure
-        _check(figure is not None, "ChartCanvas.render_now drew no figure")
-        _check(len(detail.values) == self.dataset.quarters, "the detail lost value rows")
+        check(figure is not None, "ChartCanvas.render_now drew no figure")
+        check(len(detail.values) == self.dataset.quarters, "the detail lost value rows")
         if parts is not None:
             for name, begin, end in zip(
                 ("detail", "chart data", "figure + Agg + image"),
@@ -1045,7 +992,7 @@ class IndicatorsBench:
                 strict=True,
             ):
                 parts.setdefault(name, []).append(end - begin)
-        _delete_widget(canvas)
+        delete_widget(canvas)
         return f"{detail.ref}, {len(data.points)} quarters"
 
     # ------------------------------------------------------------ import
@@ -1080,7 +1027,7 @@ class IndicatorsBench:
         path = self._fresh_copy("qpmr")
         workspace = open_workspace(path, user="bench")
         try:
-            with _stopwatch(times):
+            with stopwatch(times):
                 marks = [time.perf_counter()]
                 table = read_table(self.import_csv)
                 mapping = guess_mapping(table)
@@ -1100,7 +1047,7 @@ class IndicatorsBench:
                 parts.setdefault(name, []).append(end - begin)
         count = self._count_values(path)
         path.unlink()
-        _check(
+        check(
             count == self._expected_after_import(),
             f"after our import {count} value rows, not {self._expected_after_import()}",
         )
@@ -1114,13 +1061,13 @@ class IndicatorsBench:
         connection.execute("PRAGMA synchronous=FULL")
         connection.execute("PRAGMA foreign_keys=ON")
         try:
-            with _stopwatch(times):
+            with stopwatch(times):
                 written = baseline_import(connection, self.import_csv)
         finally:
             connection.close()
         count = self._count_values(path)
         path.unlink()
-        _check(
+        check(
             count == self._expected_after_import(),
             f"after the baseline import {count} value rows, not {self._expected_after_import()}",
         )
@@ -1202,109 +1149,7 @@ def first_chart(bench: IndicatorsBench) -> tuple[float, bool]:
     return times[0], loaded_before
 
 
-# ------------------------------------------------------------------ PySide6 and None
-
-
-def check_none_refcount() -> None:
-    """Refuse to run on a PySide6 that drops a reference to None per void call.
-
-    PySide6 6.12.0 on Python 3.11 (where None is not yet immortal) returns None
-    from every void method (``QPainter.save()``, ``QObject.setObjectName()`` …)
-    without a new reference, so None's count falls by one a call until Python
-    aborts with "Fatal Python error: none_dealloc" -- within a few hundred
-    repaints of the scorecard. The project excludes that version
-    (pyproject.toml); an environment that has it anyway gets a clear error
-    here rather than a crash part-way through, or figures from a patched
-    interpreter.
-    """
-    if sys.version_info >= (3, 12):
-        return  # None is immortal: nothing can leak
-    from PySide6 import __version__ as pyside_version
-    from PySide6.QtCore import QObject
-
-    probe = QObject()
-    calls = 1000
-    before = sys.getrefcount(None)
-    for _ in range(calls):
-        probe.setObjectName("probe")
-    lost = before - sys.getrefcount(None)
-    if lost >= calls // 2:
-        raise BenchError(
-            f"PySide6 {pyside_version} drops a reference to None per void call ({lost} in "
-            f"{calls} calls of QObject.setObjectName): on Python "
-            f"{sys.version.split()[0]} the run would abort with 'none_dealloc'. Install a "
-            "PySide6 the project allows (pyproject.toml excludes 6.12.0)."
-        )
-
-
-# ------------------------------------------------------------------ profiling
-
-
-def profile_summary(work: Callable[[], object], *, limit: int = 22) -> str:
-    """cProfile the timed blocks of ``work()``: functions by cumulative and own time."""
-    import io
-    import pstats
-    import sysconfig
-
-    profiler = cProfile.Profile()
-    _Profiling.profiler = profiler
-    try:
-        work()
-    finally:
-        _Profiling.profiler = None
-    prefixes = sorted(
-        {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"], str(Path.cwd())},
-        key=len,
-        reverse=True,
-    )
-    out: list[str] = []
-    for order in ("cumulative", "tottime"):
-        stream = io.StringIO()
-        stats = pstats.Stats(profiler, stream=stream)
-        stats.sort_stats(order).print_stats(limit)
-        text = stream.getvalue()
-        for prefix in prefixes:
-            text = text.replace(prefix + "/", "")
-        body = text[text.find("   ncalls") :] if "   ncalls" in text else text
-        total = next((line for line in text.splitlines() if "function calls" in line), "")
-        out.append(f"-- by {order} time ({total.strip()})\n{body.rstrip()}")
-    return "\n".join(out)
-
-
 # ------------------------------------------------------------------ the report
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:>10.1f}"
-
-
-def _row(label: str, samples: Sequence[float]) -> str:
-    if not samples:
-        return f"  {label:<52}{'—':>10}"
-    return (
-        f"  {label:<52}{_ms(median(samples))}{_ms(min(samples))}{_ms(max(samples))}"
-        f"{len(samples):>6}"
-    )
-
-
-def _ratio_line(
-    label: str, ours: Sequence[float], base: Sequence[float], goal: float | None
-) -> str:
-    ratio = median(ours) / median(base)
-    if goal is None:
-        return f"  {label:<52}{ratio:>10.2f}x   (for information: no goal)"
-    verdict = "met" if ratio <= goal else "NOT met"
-    return f"  {label:<52}{ratio:>10.2f}x   goal <= {goal}x: {verdict}"
-
-
-def _parts(samples: dict[str, list[float]], prefix: str) -> list[str]:
-    """The "of which" rows of a figure: samples named "<prefix>: <part>", in insertion order."""
-    start = prefix + ": "
-    return [
-        _row(f"  of which {name.removeprefix(start)}", values)
-        for name, values in samples.items()
-        if name.startswith(start)
-    ]
 
 
 def goal_ratios(figures: Figures) -> dict[str, tuple[float, float]]:
@@ -1324,44 +1169,46 @@ def format_report(figures: Figures, header: str) -> str:
         header,
         f"  {'milliseconds':<52}{'median':>10}{'min':>10}{'max':>10}{'runs':>6}",
         "open the tab (from nothing to loaded, laid out and painted)",
-        _row("QPMR IndicatorsTab", samples["open"]),
-        _row("  of which list_indicator_rows (timed apart)", samples.get("open fetch", [])),
-        _row(
+        figure_row("QPMR IndicatorsTab", samples["open"]),
+        figure_row("  of which list_indicator_rows (timed apart)", samples.get("open fetch", [])),
+        figure_row(
             f"baseline the same tab, QSqlTableModel of the latest values ({notes['rows']})",
             samples["open baseline"],
         ),
-        _ratio_line("ratio QPMR / baseline", samples["open"], samples["open baseline"], OPEN_GOAL),
-        _row("info: QSqlTableModel in a bare QTableView", samples["open bare"]),
-        _ratio_line("info: ratio QPMR / bare table", samples["open"], samples["open bare"], None),
-        _row(f"info: QSqlTableModel, raw value table ({notes['raw']})", samples["open raw"]),
-        _ratio_line(
+        ratio_line("ratio QPMR / baseline", samples["open"], samples["open baseline"], OPEN_GOAL),
+        figure_row("info: QSqlTableModel in a bare QTableView", samples["open bare"]),
+        ratio_line("info: ratio QPMR / bare table", samples["open"], samples["open bare"], None),
+        figure_row(f"info: QSqlTableModel, raw value table ({notes['raw']})", samples["open raw"]),
+        ratio_line(
             "info: ratio QPMR / raw value table", samples["open"], samples["open raw"], None
         ),
         f"one filter keystroke ({FILTER_PREFIX!r} -> {FILTER_TEXT!r}, with the table's repaint)",
-        _row(f"QPMR IndicatorFilterProxy, {notes['filter rows']}", samples["filter"]),
-        *_parts(samples, "filter"),
-        _row("baseline QSortFilterProxyModel, all columns", samples["filter baseline"]),
-        *_parts(samples, "filter baseline"),
-        _ratio_line(
+        figure_row(f"QPMR IndicatorFilterProxy, {notes['filter rows']}", samples["filter"]),
+        *part_rows(samples, "filter"),
+        figure_row("baseline QSortFilterProxyModel, all columns", samples["filter baseline"]),
+        *part_rows(samples, "filter baseline"),
+        ratio_line(
             "ratio QPMR / baseline", samples["filter"], samples["filter baseline"], FILTER_GOAL
         ),
-        _row(f"QPMR IndicatorFilterProxy, {notes['big rows']}", samples["filter big"]),
-        *_parts(samples, "filter big"),
+        figure_row(f"QPMR IndicatorFilterProxy, {notes['big rows']}", samples["filter big"]),
+        *part_rows(samples, "filter big"),
     ]
     lines += [
         f"select an indicator and draw its chart ({CHART_SIZE[0]} x {CHART_SIZE[1]}, Agg)",
-        _row("QPMR get_indicator_detail + chart data + render", samples["chart"]),
+        figure_row("QPMR get_indicator_detail + chart data + render", samples["chart"]),
     ]
-    lines += _parts(samples, "chart")
+    lines += part_rows(samples, "chart")
     lines += [
-        _row(f"info: first chart of the process ({notes['first chart']})", samples["first chart"]),
+        figure_row(
+            f"info: first chart of the process ({notes['first chart']})", samples["first chart"]
+        ),
         f"import a CSV ({notes['import']})",
-        _row("QPMR read_table + guess_mapping + preview + apply", samples["import"]),
+        figure_row("QPMR read_table + guess_mapping + preview + apply", samples["import"]),
     ]
-    lines += _parts(samples, "import")
+    lines += part_rows(samples, "import")
     lines += [
-        _row("baseline csv module + executemany upsert", samples["import baseline"]),
-        _ratio_line(
+        figure_row("baseline csv module + executemany upsert", samples["import baseline"]),
+        ratio_line(
             "ratio QPMR / baseline", samples["import"], samples["import baseline"], IMPORT_GOAL
         ),
     ]
@@ -1371,16 +1218,10 @@ def format_report(figures: Figures, header: str) -> str:
 # ------------------------------------------------------------------ main
 
 
-def _run_order(run: int, pair: tuple[Callable[[], object], Callable[[], object]]) -> None:
-    """Alternate which of the pair goes first, so drifting load hits both alike."""
-    for step in pair if run % 2 == 0 else pair[::-1]:
-        step()
-
-
 def run_once(bench: IndicatorsBench, figures: Figures, run: int) -> None:
     """One timed run of every measurement with a baseline and the chart, pairs interleaved."""
     f = figures
-    _run_order(
+    run_order(
         run,
         (
             lambda: bench.open_tab(f.add("open"), f.add("open fetch")),
@@ -1391,7 +1232,7 @@ def run_once(bench: IndicatorsBench, figures: Figures, run: int) -> None:
     bench.open_baseline(f.add("open raw"), table="indicator_value")
     ours: dict[str, list[float]] = {}
     base: dict[str, list[float]] = {}
-    _run_order(
+    run_order(
         run,
         (
             lambda: bench.filter_ours(f.add("filter"), ours),
@@ -1406,7 +1247,7 @@ def run_once(bench: IndicatorsBench, figures: Figures, run: int) -> None:
     for name, values in chart_parts.items():
         f.add(f"chart: {name}").extend(values)
     import_parts: dict[str, list[float]] = {}
-    _run_order(
+    run_order(
         run,
         (
             lambda: bench.import_ours(f.add("import"), import_parts),
@@ -1454,8 +1295,6 @@ def _profiles(bench: IndicatorsBench, missed: Sequence[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-    import os
-    import tempfile
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else "")
     parser.add_argument("--indicators", type=int, default=500, help="indicators (default 500)")
@@ -1488,17 +1327,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.import_rows < 2:
         parser.error("--import-rows must be at least 2")
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with tempfile.TemporaryDirectory(prefix="qpmr-bench-indicators-") as folder:
-        scratch = Path(folder)
-        # Keep the user's own data folder and settings out of it (filter state, layout).
-        os.environ["QPMR_DATA_DIR"] = str(scratch / "data")
-        os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
-        try:
-            return _run(args, scratch)
-        except BenchError as error:
-            print(f"bench_indicators: {error}", file=sys.stderr)
-            return 1
+    return run_in_scratch("bench_indicators", lambda scratch: _run(args, scratch))
 
 
 def _run(args: Any, scratch: Path) -> int:
@@ -1589,7 +1418,7 @@ def _run(args: Any, scratch: Path) -> int:
         header = (
             f"\nIndicators benchmark: {len(dataset.indicators)} indicators x {args.quarters} "
             f"quarters ({dataset.value_count:,} value rows), {args.runs} runs after "
-            f"{args.warmup} warm-up, QT_QPA_PLATFORM={_platform()}, Python "
+            f"{args.warmup} warm-up, QT_QPA_PLATFORM={qpa_platform()}, Python "
             f"{sys.version.split()[0]}\n  (baseline filter shows {shown_baseline} rows: it "
             "searches every column, QPMR searches ref, name and theme)"
         )
@@ -1610,12 +1439,6 @@ def _run(args: Any, scratch: Path) -> int:
     finally:
         bench.close()
     return 1 if args.strict and missed else 0
-
-
-def _platform() -> str:
-    import os
-
-    return os.environ.get("QT_QPA_PLATFORM", "")
 
 
 if __name__ == "__main__":

@@ -83,23 +83,31 @@ point at a scratch folder, so the user's own are never read or written.
 
 from __future__ import annotations
 
-import cProfile
 import datetime as dt
-import gc
 import os
 import random
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from statistics import median
 from typing import TYPE_CHECKING, Any
 
+from tests.benchmarks.bench_harness import (
+    Figures,
+    check,
+    delete_widget,
+    figure_row,
+    profile_summary,
+    ratio_line,
+    run_in_scratch,
+    run_order,
+    stopwatch,
+)
+
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication
 
     from qpmr_desktop.services.workspace import Workspace
     from qpmr_desktop.ui.minutes_tab import MinutesTab
@@ -549,65 +557,11 @@ SELECT resolution_id, label, text FROM resolution_part ORDER BY resolution_id, p
 # ------------------------------------------------------------------ timing
 
 
-class BenchError(Exception):
-    """The benchmark cannot go on (a count is wrong, a code path is missing)."""
-
-
-def _check(condition: bool, message: str) -> None:
-    if not condition:
-        raise BenchError(message)
-
-
-class _Profiling:
-    """The profiler ``profile_summary`` runs: on only inside ``_stopwatch`` blocks."""
-
-    profiler: cProfile.Profile | None = None
-
-
-@contextmanager
-def _stopwatch(times: list[float]) -> Iterator[None]:
-    """Append the seconds the block takes to ``times``; collect garbage first, untimed."""
-    gc.collect()
-    profiler = _Profiling.profiler
-    if profiler is not None:
-        profiler.enable()
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        times.append(time.perf_counter() - started)
-        if profiler is not None:
-            profiler.disable()
-
-
 def _process_events() -> None:
     """Run what is waiting in the event loop (timers due now included)."""
     from PySide6.QtCore import QCoreApplication
 
     QCoreApplication.processEvents()
-
-
-def _delete_widget(widget: QWidget) -> None:
-    """Delete a widget now (deleteLater needs an event loop): untimed clean-up."""
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    widget.hide()
-    widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    QCoreApplication.processEvents()
-
-
-@dataclass
-class Figures:
-    """Every sample, in seconds, by name."""
-
-    samples: dict[str, list[float]] = field(default_factory=dict)
-
-    def add(self, name: str) -> list[float]:
-        return self.samples.setdefault(name, [])
-
-    def median(self, name: str) -> float:
-        return median(self.samples[name])
 
 
 @dataclass(frozen=True, slots=True)
@@ -640,7 +594,7 @@ class MinutesBench:
 
     def _targets(self) -> list[Target]:
         meetings = [row[0] for row in self.raw.execute(RAW_MEETINGS).fetchall()]
-        _check(len(meetings) == self.layout.meetings, f"{len(meetings)} meetings in the file")
+        check(len(meetings) == self.layout.meetings, f"{len(meetings)} meetings in the file")
         targets = []
         for label, rank in SELECT_RANKS:
             meeting = meetings[min(rank, len(meetings) - 1)]
@@ -668,25 +622,25 @@ class MinutesBench:
         loaded: list[float] = []
         later: list[float] = []
         try:
-            with _stopwatch(times):
+            with stopwatch(times):
                 started = time.perf_counter()
                 tab.set_workspace(self.workspace)
                 tab.ensure_loaded()
                 loaded.append(time.perf_counter() - started)
                 tab.grab()
             shown = tab.proxy.rowCount()
-            _check(shown == self.layout.meetings, f"the tree shows {shown} meetings")
+            check(shown == self.layout.meetings, f"the tree shows {shown} meetings")
             heading = tab.read_view.toPlainText()
-            _check(bool(heading.strip()), "the read view is empty after load")
-            with _stopwatch(later):
+            check(bool(heading.strip()), "the read view is empty after load")
+            with stopwatch(later):
                 _process_events()
                 tab.grab()
-            _check(
+            check(
                 len(tab.read_view.toPlainText()) > len(heading),
                 "the first item's minutes did not follow the first paint",
             )
         finally:
-            _delete_widget(tab)
+            delete_widget(tab)
         if parts is not None:
             parts.setdefault("set_workspace + ensure_loaded", []).extend(loaded)
             parts.setdefault("paint (grab)", []).append(times[-1] - loaded[-1])
@@ -699,17 +653,17 @@ class MinutesBench:
         """The service call alone, for the split of ``open``."""
         from qpmr_desktop.services.minutes import list_meetings
 
-        with _stopwatch(times):
+        with stopwatch(times):
             meetings = list_meetings(workspace=self.workspace)
         return len(meetings)
 
     def open_raw(self, times: list[float]) -> int:
         """The rows the first paint shows: every meeting, and the newest one's agenda."""
-        with _stopwatch(times):
+        with stopwatch(times):
             rows = self.raw.execute(RAW_MEETINGS).fetchall()
             agenda = self.raw.execute(RAW_AGENDA, (rows[0][0],)).fetchall()
-        _check(len(rows) == self.layout.meetings, f"raw: {len(rows)} meetings")
-        _check(len(agenda) == self.layout.items, f"raw: {len(agenda)} items in the agenda")
+        check(len(rows) == self.layout.meetings, f"raw: {len(rows)} meetings")
+        check(len(agenda) == self.layout.items, f"raw: {len(agenda)} items in the agenda")
         return len(rows)
 
     def open_qt_floor(self, times: list[float]) -> int:
@@ -722,7 +676,7 @@ class MinutesBench:
         view.setUniformRowHeights(True)
         view.resize(*TREE_SIZE)
         try:
-            with _stopwatch(times):
+            with stopwatch(times):
                 rows = self.raw.execute(RAW_MEETINGS).fetchall()
                 agenda = self.raw.execute(RAW_AGENDA, (rows[0][0],)).fetchall()
                 model = QStandardItemModel(view)
@@ -735,9 +689,9 @@ class MinutesBench:
                 view.expand(newest.index())
                 view.grab()
             shown = model.rowCount()
-            _check(shown == self.layout.meetings, f"Qt's tree shows {shown} meetings")
+            check(shown == self.layout.meetings, f"Qt's tree shows {shown} meetings")
         finally:
-            _delete_widget(view)
+            delete_widget(view)
         return shown
 
     # ------------------------------------------------------------ select an item
@@ -752,22 +706,22 @@ class MinutesBench:
             tab.set_workspace(self.workspace)
             tab.ensure_loaded()
             tab.grab()
-            with _stopwatch(times):
+            with stopwatch(times):
                 started = time.perf_counter()
                 found = tab.select_item(target.item_id)  # type: ignore[arg-type]
                 selected.append(time.perf_counter() - started)
                 tab.read_view.grab()
             text = tab.read_view.toPlainText()
-            _check(found, f"select_item({target.item_id}) found nothing")
-            _check(target.title in text, f"the read view lacks the title {target.title!r}")
-            _check(target.first_point in text, "the read view lacks the item's first point")
+            check(found, f"select_item({target.item_id}) found nothing")
+            check(target.title in text, f"the read view lacks the title {target.title!r}")
+            check(target.first_point in text, "the read view lacks the item's first point")
             loaded = sum(
                 1
                 for row in range(tab.proxy.rowCount())
                 if not tab.proxy.canFetchMore(tab.proxy.index(row, 0))
             )
         finally:
-            _delete_widget(tab)
+            delete_widget(tab)
         if parts is not None:
             parts.setdefault("select_item", []).extend(selected)
             parts.setdefault("paint the read view (grab)", []).append(times[-1] - selected[-1])
@@ -813,28 +767,28 @@ class MinutesBench:
             steps.append(("info: setHtml + layout (document size asked)", set_html))
             steps.append(("info: paint the read view (grab)", view.grab))
             for name, step in steps:
-                with _stopwatch(parts.setdefault(name, [])):
+                with stopwatch(parts.setdefault(name, [])):
                     step()
-            _check(target.first_point in view.toPlainText(), "the steps lost the first point")
+            check(target.first_point in view.toPlainText(), "the steps lost the first point")
         finally:
-            _delete_widget(tab)
+            delete_widget(tab)
 
     def get_item_minutes(self, times: list[float], target: Target) -> int:
         """The service call alone, for the split of ``select``."""
         from qpmr_desktop.domain.ids import AgendaItemId
         from qpmr_desktop.services.minutes import get_item_minutes
 
-        with _stopwatch(times):
+        with stopwatch(times):
             minutes = get_item_minutes(
                 workspace=self.workspace, item_id=AgendaItemId(target.item_id)
             )
         return sum(len(section.points) for section in minutes.sections)
 
     def select_raw(self, times: list[float], target: Target) -> int:
-        with _stopwatch(times):
+        with stopwatch(times):
             fetched = [self.raw.execute(sql, (target.item_id,)).fetchall() for sql in RAW_ITEM]
         points = len(fetched[3])
-        _check(points == target.points, f"raw: {points} points for item {target.item_id}")
+        check(points == target.points, f"raw: {points} points for item {target.item_id}")
         return points
 
     # ------------------------------------------------------------ search the register
@@ -842,45 +796,39 @@ class MinutesBench:
     def search(self, times: list[float], query: str) -> int:
         from qpmr_desktop.services.minutes_search import search_minutes
 
-        with _stopwatch(times):
+        with stopwatch(times):
             hits = search_minutes(workspace=self.workspace, query=query, limit=SEARCH_LIMIT)
-        _check(len(hits) == SEARCH_LIMIT, f"search {query!r}: {len(hits)} hits")
+        check(len(hits) == SEARCH_LIMIT, f"search {query!r}: {len(hits)} hits")
         return len(hits)
 
     def search_raw(self, times: list[float], expression: str, *, highlight: bool = False) -> int:
         statements = RAW_SEARCH_HIGHLIGHT if highlight else RAW_SEARCH
-        with _stopwatch(times):
+        with stopwatch(times):
             found = [row for sql in statements for row in self.raw.execute(sql, (expression,))]
             items = sorted({row[1] for row in found})
             context = self.raw.execute(RAW_ITEM_CONTEXT, (str(items),)).fetchall()
-        _check(len(context) == len(items), "raw: an item of a hit is missing")
-        _check(len(found) >= SEARCH_LIMIT, f"raw search {expression}: {len(found)} rows")
+        check(len(context) == len(items), "raw: an item of a hit is missing")
+        check(len(found) >= SEARCH_LIMIT, f"raw search {expression}: {len(found)} rows")
         self.hit_counts[expression] = len(found)
         return len(found)
 
     def resolutions(self, times: list[float]) -> int:
         from qpmr_desktop.services.minutes_search import list_resolutions
 
-        with _stopwatch(times):
+        with stopwatch(times):
             rows = list_resolutions(workspace=self.workspace)
-        _check(len(rows) == self.layout.item_count, f"register: {len(rows)} resolutions")
+        check(len(rows) == self.layout.item_count, f"register: {len(rows)} resolutions")
         return len(rows)
 
     def resolutions_raw(self, times: list[float]) -> int:
-        with _stopwatch(times):
+        with stopwatch(times):
             rows = self.raw.execute(RAW_RESOLUTIONS).fetchall()
             self.raw.execute(RAW_RESOLUTION_PARTS).fetchall()
-        _check(len(rows) == self.layout.item_count, f"raw register: {len(rows)} resolutions")
+        check(len(rows) == self.layout.item_count, f"raw register: {len(rows)} resolutions")
         return len(rows)
 
 
 # ------------------------------------------------------------------ runs
-
-
-def _run_order(run: int, pair: tuple[Callable[[], object], Callable[[], object]]) -> None:
-    """Alternate which of the pair goes first, so drifting load hits both alike."""
-    for step in pair if run % 2 == 0 else pair[::-1]:
-        step()
 
 
 def _merge(figures: Figures, prefix: str, parts: dict[str, list[float]]) -> None:
@@ -892,7 +840,7 @@ def run_once(bench: MinutesBench, figures: Figures, run: int) -> None:
     """One timed run of every measurement, each QPMR figure and its raw query interleaved."""
     f = figures
     parts: dict[str, list[float]] = {}
-    _run_order(
+    run_order(
         run,
         (lambda: bench.open_tab(f.add("open"), parts), lambda: bench.open_raw(f.add("open raw"))),
     )
@@ -902,7 +850,7 @@ def run_once(bench: MinutesBench, figures: Figures, run: int) -> None:
     for target in bench.targets:
         key = f"select {target.label}"
         parts = {}
-        _run_order(
+        run_order(
             run,
             (
                 lambda t=target, k=key, p=parts: bench.select(f.add(k), t, p),  # type: ignore[misc]
@@ -916,7 +864,7 @@ def run_once(bench: MinutesBench, figures: Figures, run: int) -> None:
         ("search word", WORD_QUERY, WORD_MATCH),
         ("search phrase", PHRASE_QUERY, PHRASE_MATCH),
     ):
-        _run_order(
+        run_order(
             run,
             (
                 lambda k=key, q=query: bench.search(f.add(k), q),  # type: ignore[misc]
@@ -924,7 +872,7 @@ def run_once(bench: MinutesBench, figures: Figures, run: int) -> None:
             ),
         )
         bench.search_raw(f.add(f"{key} raw highlight"), expression, highlight=True)
-    _run_order(
+    run_order(
         run,
         (
             lambda: bench.resolutions(f.add("register")),
@@ -974,58 +922,16 @@ def _profile_work(bench: MinutesBench, name: str) -> Callable[[], object]:
     return lambda: bench.resolutions([])
 
 
-def profile_summary(work: Callable[[], object], *, limit: int = 18) -> str:
-    """cProfile the timed blocks of ``work()``: functions by cumulative and own time."""
-    import io
-    import pstats
-    import sysconfig
-
-    profiler = cProfile.Profile()
-    _Profiling.profiler = profiler
-    try:
-        work()
-    finally:
-        _Profiling.profiler = None
-    prefixes = sorted(
-        {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"], str(Path.cwd())},
-        key=len,
-        reverse=True,
-    )
-    out: list[str] = []
-    for order in ("cumulative", "tottime"):
-        stream = io.StringIO()
-        pstats.Stats(profiler, stream=stream).sort_stats(order).print_stats(limit)
-        text = stream.getvalue()
-        for prefix in prefixes:
-            text = text.replace(prefix + "/", "")
-        body = text[text.find("   ncalls") :] if "   ncalls" in text else text
-        total = next((line for line in text.splitlines() if "function calls" in line), "")
-        out.append(f"-- by {order} time ({total.strip()})\n{body.rstrip()}")
-    return "\n".join(out)
-
-
 # ------------------------------------------------------------------ the report
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:>10.2f}"
-
-
 def _row(label: str, samples: Sequence[float]) -> str:
-    if not samples:
-        return f"  {label:<58}{'—':>10}"
-    return (
-        f"  {label:<58}{_ms(median(samples))}{_ms(min(samples))}{_ms(max(samples))}"
-        f"{len(samples):>6}"
-    )
+    # Wider labels and hundredths: a read view's figures are a few milliseconds.
+    return figure_row(label, samples, width=58, decimals=2)
 
 
 def _ratio(label: str, ours: Sequence[float], base: Sequence[float], goal: float | None) -> str:
-    ratio = median(ours) / median(base)
-    if goal is None:
-        return f"  {label:<58}{ratio:>10.2f}x   (for information: no goal)"
-    verdict = "met" if ratio <= goal else "NOT met"
-    return f"  {label:<58}{ratio:>10.2f}x   goal <= {goal:g}x: {verdict}"
+    return ratio_line(label, ours, base, goal, width=58, goal_spec="g")
 
 
 def _parts(samples: dict[str, list[float]], prefix: str) -> list[str]:
@@ -1108,10 +1014,11 @@ _NONE_TOP_UP = 1 << 40
 def guard_none_refcount() -> str | None:
     """Keep a PySide6 that drops a reference to None per void call from aborting the run.
 
-    As in ``bench_indicators.py``: on Python 3.11 some PySide6 releases return
-    None from void methods without a new reference, until Python aborts with
-    "none_dealloc". When this one does, None's count is raised once, far
-    beyond anything a run can drop, and the note says so. Timings are unaffected.
+    The case ``bench_harness.check_none_refcount`` refuses: on Python 3.11 some
+    PySide6 releases return None from void methods without a new reference,
+    until Python aborts with "none_dealloc". When this one does, None's count
+    is raised once, far beyond anything a run can drop, and the note says so.
+    Timings are unaffected.
     """
     if sys.version_info >= (3, 12):
         return None
@@ -1143,13 +1050,12 @@ def check_expressions() -> None:
 
     for query, expression in ((WORD_QUERY, WORD_MATCH), (PHRASE_QUERY, PHRASE_MATCH)):
         made = to_fts5(parse_query(query))
-        _check(made == expression, f"{query!r} is MATCH {made!r} now, not {expression!r}")
-    _check(DEFAULT_LIMIT == SEARCH_LIMIT, f"search_minutes' limit is now {DEFAULT_LIMIT}")
+        check(made == expression, f"{query!r} is MATCH {made!r} now, not {expression!r}")
+    check(DEFAULT_LIMIT == SEARCH_LIMIT, f"search_minutes' limit is now {DEFAULT_LIMIT}")
 
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-    import tempfile
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else "")
     parser.add_argument("--meetings", type=int, default=2000, help="meetings (default 2,000)")
@@ -1172,16 +1078,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.points < args.sections:
         parser.error("--points must be at least --sections")
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with tempfile.TemporaryDirectory(prefix="qpmr-bench-minutes-") as folder:
-        scratch = Path(folder)
-        os.environ["QPMR_DATA_DIR"] = str(scratch / "data")
-        os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
-        try:
-            return _run(args, scratch)
-        except BenchError as error:
-            print(f"bench_minutes: {error}", file=sys.stderr)
-            return 1
+    return run_in_scratch("bench_minutes", lambda scratch: _run(args, scratch))
 
 
 def _run(args: Any, scratch: Path) -> int:
@@ -1245,7 +1142,7 @@ def _run(args: Any, scratch: Path) -> int:
         print(f"total {time.perf_counter() - started:.0f} s", flush=True)
         profiled = {"auto": missed, "always": list(ratios), "never": []}[args.profile]
         for name in profiled:
-            summary = profile_summary(_profile_work(bench, name))
+            summary = profile_summary(_profile_work(bench, name), limit=18)
             print(f"\nProfile of QPMR {name} (one sample, cProfile):\n{summary}", flush=True)
     finally:
         bench.close()

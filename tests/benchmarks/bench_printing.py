@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import cProfile
 import datetime as dt
-import gc
 import json
 import os
 import random
@@ -60,11 +59,12 @@ import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from statistics import median
 from typing import Any
+
+from tests.benchmarks.bench_harness import Profiling, run_in_scratch, stopwatch
 
 GOAL = 0.5  # pack / reference
 _COUNTS = frozenset({"charts made", "charts from the cache"})
@@ -264,25 +264,6 @@ def write_data_folder(folder: Path, *, indicators: int, actions: int, seed: int)
 # ------------------------------------------------------------------ timing
 
 
-class _Profiling:
-    profiler: cProfile.Profile | None = None
-
-
-@contextmanager
-def _stopwatch(times: list[float]) -> Iterator[None]:
-    gc.collect()
-    profiler = _Profiling.profiler
-    if profiler is not None:
-        profiler.enable()
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        times.append(time.perf_counter() - started)
-        if profiler is not None:
-            profiler.disable()
-
-
 class PrintingBench:
     def __init__(self, database: Path, scratch: Path, meeting_id: int) -> None:
         self.database = database
@@ -313,7 +294,7 @@ class PrintingBench:
         chart_cache.reset_stats()
         argv = ["print", "pack", "--meeting", str(self.meeting_id)]
         argv += ["--database", str(self.database), "--out", str(self.out)]
-        with _stopwatch(times):
+        with stopwatch(times):
             status = cli.main(argv)
         if status != 0:
             raise SystemExit(f"print pack exited {status}")
@@ -341,7 +322,7 @@ class PrintingBench:
         width_in = frame * performance_report._CHART_SHARE / inch
         height_in = performance_report._CHART_HEIGHT_IN
         style = getSampleStyleSheet()["Heading3"]
-        with _stopwatch(times):
+        with stopwatch(times):
             story: list[Any] = []
             for ref, name, chart in self.chart_jobs:
                 figure = build_indicator_figure(chart, width_in=width_in, height_in=height_in)
@@ -368,15 +349,16 @@ def images_in(pdf: Path) -> int | None:
 
 
 def profile_summary(work: Callable[[], object], *, limit: int = 25) -> str:
+    """cProfile the timed blocks of ``work()``: pstats' own table, by cumulative time."""
     import io
     import pstats
 
     profiler = cProfile.Profile()
-    _Profiling.profiler = profiler
+    Profiling.profiler = profiler
     try:
         work()
     finally:
-        _Profiling.profiler = None
+        Profiling.profiler = None
     stream = io.StringIO()
     pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(limit)
     return stream.getvalue()
@@ -390,7 +372,6 @@ def _row(label: str, samples: Sequence[float], unit: str = "s") -> str:
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-    import tempfile
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else "")
     parser.add_argument("--indicators", type=int, default=60, help="indicators (default 60)")
@@ -408,12 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1 or args.indicators < 9 or args.actions < 20:
         parser.error("--runs must be at least 1, --indicators 9 and --actions 20 (the demo's)")
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with tempfile.TemporaryDirectory(prefix="qpmr-bench-printing-") as folder:
-        scratch = Path(folder)
-        os.environ["QPMR_DATA_DIR"] = str(scratch / "data")
-        os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
-        return _run(args, scratch)
+    return run_in_scratch("bench_printing", lambda scratch: _run(args, scratch))
 
 
 def _run(args: Any, scratch: Path) -> int:

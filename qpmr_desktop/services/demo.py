@@ -257,6 +257,8 @@ class DemoAction:
     status: ActionStatus
     progress: int
     indicators: tuple[str, ...]
+    # The number of the agenda item whose (first) resolution created the action.
+    resolution_item: str | None
     is_sample: bool
     updates: tuple[DemoActionUpdate, ...]
 
@@ -769,11 +771,13 @@ def _value(
 
 
 def _load_plans(
-    folder: Path, people: Sequence[str], indicators: Sequence[str]
+    folder: Path, people: Sequence[str], indicators: Sequence[str], resolved: Sequence[str]
 ) -> tuple[tuple[DemoPlan, ...], tuple[DemoEvent, ...]]:
+    """The plans and events; ``resolved`` is the numbers of the items that have a resolution."""
     root = _read_file(folder, PLANS_FILE)
     plans = tuple(
-        _plan(each, people, indicators) for each in root.entries("plan", label="key", required=True)
+        _plan(each, people, indicators, resolved)
+        for each in root.entries("plan", label="key", required=True)
     )
     _unique(root, "plan key", (plan.key for plan in plans))
     _unique(root, "plan name", (plan.name for plan in plans))
@@ -783,11 +787,14 @@ def _load_plans(
     return plans, events
 
 
-def _plan(entry: _Entry, people: Sequence[str], indicators: Sequence[str]) -> DemoPlan:
+def _plan(
+    entry: _Entry, people: Sequence[str], indicators: Sequence[str], resolved: Sequence[str]
+) -> DemoPlan:
     areas = entry.strings("areas")
     _unique(entry, "priority area", areas)
     actions = tuple(
-        _action(each, areas, people, indicators) for each in entry.entries("action", label="ref")
+        _action(each, areas, people, indicators, resolved)
+        for each in entry.entries("action", label="ref")
     )
     _unique(entry, "action ref", (action.ref for action in actions))
     plan = DemoPlan(
@@ -806,7 +813,11 @@ def _plan(entry: _Entry, people: Sequence[str], indicators: Sequence[str]) -> De
 
 
 def _action(
-    entry: _Entry, areas: Sequence[str], people: Sequence[str], indicators: Sequence[str]
+    entry: _Entry,
+    areas: Sequence[str],
+    people: Sequence[str],
+    indicators: Sequence[str],
+    resolved: Sequence[str],
 ) -> DemoAction:
     linked = entry.strings("indicators")
     for ref in linked:
@@ -822,6 +833,9 @@ def _action(
         status=entry.choice("status", ActionStatus),
         progress=entry.integer("progress", low=0, high=100),
         indicators=linked,
+        resolution_item=_optional_reference(
+            entry, "resolution", resolved, "the agenda item with a resolution"
+        ),
         is_sample=entry.flag("is_sample", default=True),
         updates=updates,
     )
@@ -910,7 +924,10 @@ def load_demo_data(data_dir: Path | None = None) -> DemoData:
     council, committee, meeting = _load_meeting(folder, people)
     indicators = _load_indicators(folder)
     plans, events = _load_plans(
-        folder, [person.key for person in people], [indicator.ref for indicator in indicators]
+        folder,
+        [person.key for person in people],
+        [indicator.ref for indicator in indicators],
+        [item.number for item in meeting.items if item.resolutions],
     )
     return DemoData(
         council=council.name,
@@ -962,9 +979,16 @@ def _insert(session: Session, data: DemoData) -> None:
     if data.actions_as_at is not None:
         session.add(Setting(key="actions.as_at", value=data.actions_as_at.isoformat()))
     committee_id = _saved_id(session, Committee(name=data.committee))
-    _insert_meeting(session, data.meeting, committee_id=committee_id, people=people)
+    resolutions = _insert_meeting(session, data.meeting, committee_id=committee_id, people=people)
     indicators = _insert_indicators(session, data.indicators)
-    plans = _insert_plans(session, data.plans, people=people, names=names, indicators=indicators)
+    plans = _insert_plans(
+        session,
+        data.plans,
+        people=people,
+        names=names,
+        indicators=indicators,
+        resolutions=resolutions,
+    )
     for event in data.events:
         session.add(
             PlanEvent(
@@ -981,7 +1005,8 @@ def _insert(session: Session, data: DemoData) -> None:
 
 def _insert_meeting(
     session: Session, meeting: DemoMeeting, *, committee_id: int, people: Mapping[str, int]
-) -> None:
+) -> dict[str, int]:
+    """Write the meeting; the id of each item's first resolution, by item number."""
     meeting_id = _saved_id(
         session,
         Meeting(
@@ -1006,6 +1031,7 @@ def _insert_meeting(
                 position=position,
             )
         )
+    first_resolutions: dict[str, int] = {}
     for item_position, item in _numbered(meeting.items):
         item_id = _saved_id(
             session,
@@ -1049,15 +1075,18 @@ def _insert_meeting(
                 )
                 for position, point in _numbered(section.points)
             )
-        session.add_all(
-            Resolution(
-                agenda_item_id=item_id,
-                label=resolution.label,
-                text=resolution.text,
-                position=position,
+        for position, resolution in _numbered(item.resolutions):
+            resolution_id = _saved_id(
+                session,
+                Resolution(
+                    agenda_item_id=item_id,
+                    label=resolution.label,
+                    text=resolution.text,
+                    position=position,
+                ),
             )
-            for position, resolution in _numbered(item.resolutions)
-        )
+            first_resolutions.setdefault(item.number, resolution_id)
+    return first_resolutions
 
 
 def _insert_indicators(session: Session, indicators: Sequence[DemoIndicator]) -> dict[str, int]:
@@ -1123,6 +1152,7 @@ def _insert_plans(
     people: Mapping[str, int],
     names: Mapping[str, str],
     indicators: Mapping[str, int],
+    resolutions: Mapping[str, int],
 ) -> dict[str, int]:
     ids: dict[str, int] = {}
     for plan in plans:
@@ -1154,6 +1184,11 @@ def _insert_plans(
                     due_date=action.due,
                     status=action.status,
                     progress=action.progress,
+                    resolution_id=(
+                        None
+                        if action.resolution_item is None
+                        else resolutions[action.resolution_item]
+                    ),
                     is_sample=action.is_sample,
                 ),
             )

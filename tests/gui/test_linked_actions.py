@@ -29,6 +29,7 @@ from qpmr_desktop.services.actions import (
     get_action_detail,
     list_action_rows,
     list_actions_for_indicator,
+    list_actions_for_resolution,
 )
 from qpmr_desktop.services.indicators import list_indicator_rows
 from qpmr_desktop.services.minutes_search import list_resolutions
@@ -84,6 +85,15 @@ def links(demo_path: Path) -> Links:
             for row in list_resolutions(workspace=workspace)
             if row.item_title.startswith("Quarterly Corporate Performance")
         )
+        # The demo links sample actions to this resolution: here one action
+        # alone carries it out, so each test knows exactly what to expect.
+        for other in list_actions_for_resolution(workspace=workspace, resolution_id=resolution.id):
+            update_action(
+                workspace=workspace,
+                action_id=other.id,
+                expected_version=_version(workspace, other.id),
+                changes={"resolution_id": None},
+            )
         update_action(
             workspace=workspace,
             action_id=carried,

@@ -389,6 +389,18 @@ def test_actions_are_sample_and_cover_every_status(db: sqlite3.Connection) -> No
     )
 
 
+def test_actions_name_the_resolution_that_created_them(db: sqlite3.Connection) -> None:
+    # Sample links, so the Minutes tab shows an item's actions in the demo.
+    linked = db.execute(
+        "select a.ref, p.name as plan, i.number from action a "
+        "join improvement_plan p on p.id = a.plan_id "
+        "join resolution r on r.id = a.resolution_id "
+        "join agenda_item i on i.id = r.agenda_item_id order by a.ref"
+    ).fetchall()
+    assert [(row["ref"], row["number"]) for row in linked] == [("3.1", "4"), ("3.2", "4")]
+    assert {row["plan"] for row in linked} == {"12-Week Improvement Plan"}
+
+
 def test_action_updates_are_sample_utc_history_ending_at_the_actions_state(
     db: sqlite3.Connection,
 ) -> None:
@@ -623,6 +635,16 @@ def test_the_shipped_data_loads() -> None:
                 r"values 12 \(period 'Q1 2017/18'\): 'value' 50\.8 disagrees",
             ),
             id="value disagrees with n",
+        ),
+        pytest.param(
+            Spoil(
+                "plans.toml",
+                'resolution = "4"',
+                'resolution = "2"',
+                r"plans\.toml, plan 1 \(key 'twelve_week'\), action \d+ \(ref '3\.1'\): "
+                r"'resolution' names the agenda item with a resolution '2', which is not defined",
+            ),
+            id="action names an item without a resolution",
         ),
         pytest.param(
             Spoil(

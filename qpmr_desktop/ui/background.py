@@ -232,6 +232,63 @@ def run_in_background(
     return task
 
 
+class TaskSlot:
+    """The one task a window waits for at a time, and every task it started.
+
+    ``start`` runs work with ``run_in_background`` and connects its outcome
+    slots; ``is_busy`` says a task is awaited, ``stoppable`` whether it may be
+    given up; ``stop`` gives up a stoppable task (its ``cancelled`` slot runs);
+    ``clear`` forgets it once its outcome has arrived; ``holds_close`` says the
+    window must not close (an unstoppable task, such as a one-transaction
+    write, is in flight); ``wait`` blocks until every task it started has
+    ended (before the window goes, and in tests).
+    """
+
+    def __init__(self) -> None:
+        self.task: BackgroundTask | None = None
+        self.stoppable = False
+        self._started: list[BackgroundTask] = []
+
+    @property
+    def is_busy(self) -> bool:
+        return self.task is not None
+
+    @property
+    def holds_close(self) -> bool:
+        return self.task is not None and not self.stoppable
+
+    def start(
+        self,
+        work: Callable[[TaskControl], object],
+        *,
+        description: str,
+        stoppable: bool,
+        succeeded: Callable[[object], None],
+        failed: Callable[[object], None],
+        cancelled: Callable[[], None] | None,
+    ) -> BackgroundTask:
+        task = run_in_background(work, description=description)
+        task.succeeded.connect(succeeded)
+        task.failed.connect(failed)
+        if cancelled is not None:
+            task.cancelled.connect(cancelled)
+        self.task, self.stoppable = task, stoppable
+        self._started = [each for each in self._started if each.is_running]
+        self._started.append(task)
+        return task
+
+    def stop(self) -> None:
+        if self.task is not None and self.stoppable:
+            self.task.cancel()
+
+    def clear(self) -> None:
+        self.task = None
+
+    def wait(self, timeout_ms: int | None = None) -> bool:
+        """Block until every task started here has ended; False on timeout."""
+        return all(task.wait(timeout_ms) for task in self._started)
+
+
 class BackgroundCancelledError(Exception):
     """``wait_with_progress`` was cancelled by the person; the work's outcome was discarded."""
 

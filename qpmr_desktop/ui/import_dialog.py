@@ -67,7 +67,7 @@ from qpmr_desktop.services.indicator_import import (
     read_table,
 )
 from qpmr_desktop.services.workspace import Workspace
-from qpmr_desktop.ui.background import BackgroundTask, TaskControl, run_in_background
+from qpmr_desktop.ui.background import TaskControl, TaskSlot
 from qpmr_desktop.ui.import_mapping_page import MappingPage
 from qpmr_desktop.ui.import_pages import PROBLEM_STYLE, DonePage, FilePage, PreviewPage
 from qpmr_desktop.ui.import_preview_model import PreviewLine, preview_lines
@@ -132,10 +132,8 @@ class ImportIndicatorsDialog(QDialog):
         self._workspace = workspace
         self._table: SourceTable | None = None
         self._result: ImportResult | None = None
-        self._task: BackgroundTask | None = None
-        self._task_stoppable = False
+        self._tasks = TaskSlot()
         # Every task this dialog started, so that closing can wait for them.
-        self._started: list[BackgroundTask] = []
         self._after_preview_banner = ""
 
         self.steps_label = QLabel(self)
@@ -238,7 +236,7 @@ class ImportIndicatorsDialog(QDialog):
 
     @property
     def is_busy(self) -> bool:
-        return self._task is not None
+        return self._tasks.is_busy
 
     def read_file(self, path: Path) -> None:
         """Read ``path`` off the GUI thread; the file page shows what came of it."""
@@ -296,12 +294,12 @@ class ImportIndicatorsDialog(QDialog):
 
     def wait_for_background(self, timeout_ms: int | None = None) -> bool:
         """Block until no work this dialog started is still running; False on timeout."""
-        return all(task.wait(timeout_ms) for task in self._started)
+        return self._tasks.wait(timeout_ms)
 
     # ------------------------------------------------------------ QDialog
 
     def reject(self) -> None:
-        if self.is_busy and not self._task_stoppable:
+        if self._tasks.holds_close:
             # An import in progress completes (or fails) as a whole; closing
             # now would hide which of the two happened.
             self._show_message("The import is being written; the dialog closes when it is done.")
@@ -310,7 +308,7 @@ class ImportIndicatorsDialog(QDialog):
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.is_busy and not self._task_stoppable:
+        if self._tasks.holds_close:
             event.ignore()
             self._show_message("The import is being written; the dialog closes when it is done.")
             return
@@ -392,7 +390,7 @@ class ImportIndicatorsDialog(QDialog):
         self.import_button.setEnabled(self.preview_page.import_allowed and not busy)
         self.import_button.setToolTip(self.preview_page.blocked_reason)
         self.close_button.setText("Close" if step is Step.DONE else "Cancel")
-        self.close_button.setEnabled(not busy or self._task_stoppable)
+        self.close_button.setEnabled(not self._tasks.holds_close)
         default = {
             Step.FILE: self.next_button,
             Step.MAPPING: self.next_button,
@@ -414,14 +412,14 @@ class ImportIndicatorsDialog(QDialog):
         failed: Callable[[object], None],
         cancelled: Callable[[], None] | None,
     ) -> None:
-        task = run_in_background(work, description=description)
-        task.succeeded.connect(succeeded)
-        task.failed.connect(failed)
-        if cancelled is not None:
-            task.cancelled.connect(cancelled)
-        self._task, self._task_stoppable = task, stoppable
-        self._started = [each for each in self._started if each.is_running]
-        self._started.append(task)
+        self._tasks.start(
+            work,
+            description=description,
+            stoppable=stoppable,
+            succeeded=succeeded,
+            failed=failed,
+            cancelled=cancelled,
+        )
         self.busy_label.setText(busy_text)
         self.busy_label.setToolTip(_STOP_TIP if stoppable else "")
         self.stop_button.setVisible(stoppable)
@@ -431,19 +429,17 @@ class ImportIndicatorsDialog(QDialog):
 
     def _stop_task(self) -> None:
         """Stop waiting for a stoppable task (its ``cancelled`` slot says so)."""
-        task = self._task
-        if task is not None and self._task_stoppable:
-            task.cancel()
+        self._tasks.stop()
 
     def _end_task(self) -> None:
-        self._task = None
+        self._tasks.clear()
         self._busy_timer.stop()
         self.busy_bar.hide()
         self._update_buttons()
 
     @Slot()
     def _on_busy_timer_timeout(self) -> None:
-        if self._task is not None:
+        if self._tasks.is_busy:
             self.busy_bar.show()
 
     def _report_unexpected(self, error: object, doing: str) -> str:

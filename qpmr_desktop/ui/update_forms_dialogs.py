@@ -86,12 +86,7 @@ from qpmr_desktop.services.update_forms_import import (
     preview_update_forms,
 )
 from qpmr_desktop.services.workspace import Workspace
-from qpmr_desktop.ui.background import (
-    BackgroundTask,
-    TaskControl,
-    run_in_background,
-    wait_with_progress,
-)
+from qpmr_desktop.ui.background import TaskControl, TaskSlot, wait_with_progress
 from qpmr_desktop.ui.chips import AMBER, GREEN, GREY, RED, ChipDelegate
 from qpmr_desktop.ui.settings import (
     UPDATE_FORMS_EXPORT_FOLDER_KEY,
@@ -565,9 +560,7 @@ class ImportUpdateFormsDialog(QDialog):
         self._paths: list[Path] = []
         self._preview: UpdateFormsPreview | None = None
         self._result: UpdateFormsResult | None = None
-        self._task: BackgroundTask | None = None
-        self._task_stoppable = False
-        self._started: list[BackgroundTask] = []
+        self._tasks = TaskSlot()
         self._banner = ""
 
         files = self._build_files()
@@ -735,7 +728,7 @@ class ImportUpdateFormsDialog(QDialog):
 
     @property
     def is_busy(self) -> bool:
-        return self._task is not None
+        return self._tasks.is_busy
 
     @property
     def import_allowed(self) -> bool:
@@ -798,19 +791,19 @@ class ImportUpdateFormsDialog(QDialog):
 
     def wait_for_background(self, timeout_ms: int | None = None) -> bool:
         """Block until no work this dialog started is still running; False on timeout."""
-        return all(task.wait(timeout_ms) for task in self._started)
+        return self._tasks.wait(timeout_ms)
 
     # ------------------------------------------------------------ QDialog
 
     def reject(self) -> None:
-        if self.is_busy and not self._task_stoppable:
+        if self._tasks.holds_close:
             self._show_message("The import is being written; the dialog closes when it is done.")
             return
         self._stop_task()
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.is_busy and not self._task_stoppable:
+        if self._tasks.holds_close:
             event.ignore()
             self._show_message("The import is being written; the dialog closes when it is done.")
             return
@@ -863,7 +856,7 @@ class ImportUpdateFormsDialog(QDialog):
         self._stop_task()
 
     def _on_busy_timer_timeout(self) -> None:
-        if self._task is not None:
+        if self._tasks.is_busy:
             self.busy_bar.show()
 
     def _on_preview_task_succeeded(self, preview: object) -> None:
@@ -940,26 +933,24 @@ class ImportUpdateFormsDialog(QDialog):
         failed: Callable[[object], None],
         cancelled: Callable[[], None] | None,
     ) -> None:
-        task = run_in_background(work, description=description)
-        task.succeeded.connect(succeeded)
-        task.failed.connect(failed)
-        if cancelled is not None:
-            task.cancelled.connect(cancelled)
-        self._task, self._task_stoppable = task, stoppable
-        self._started = [each for each in self._started if each.is_running]
-        self._started.append(task)
+        self._tasks.start(
+            work,
+            description=description,
+            stoppable=stoppable,
+            succeeded=succeeded,
+            failed=failed,
+            cancelled=cancelled,
+        )
         self.busy_label.setText(busy_text)
         self.stop_button.setVisible(stoppable)
         self._busy_timer.start()
         self._update_buttons()
 
     def _stop_task(self) -> None:
-        task = self._task
-        if task is not None and self._task_stoppable:
-            task.cancel()
+        self._tasks.stop()
 
     def _end_task(self) -> None:
-        self._task = None
+        self._tasks.clear()
         self._busy_timer.stop()
         self.busy_bar.hide()
         self._update_buttons()
@@ -982,7 +973,7 @@ class ImportUpdateFormsDialog(QDialog):
         self.import_button.setEnabled(self.import_allowed and not busy)
         self.import_button.setToolTip(self._blocked_reason())
         self.close_button.setText("Close" if done else "Cancel")
-        self.close_button.setEnabled(not busy or self._task_stoppable)
+        self.close_button.setEnabled(not self._tasks.holds_close)
         self.import_button.setDefault(self.import_button.isEnabled())
 
     def _blocked_reason(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QObject, QTimer, Slot
@@ -14,6 +14,7 @@ from qpmr_desktop.ui.background import (
     BackgroundCancelledError,
     BackgroundTask,
     TaskControl,
+    TaskSlot,
     live_tasks,
     run_in_background,
     wait_with_progress,
@@ -231,3 +232,52 @@ def test_waiting_cannot_be_escaped_when_not_cancellable(qtbot: QtBot) -> None:
 
     QTimer.singleShot(50, press_escape_then_finish)
     assert wait_with_progress(None, work, title="Export", text="Writing…") == "written"
+
+
+def test_a_task_slot_holds_the_window_only_for_unstoppable_work(qtbot: QtBot) -> None:
+    slot = TaskSlot()
+    release = threading.Event()
+    outcomes: list[str] = []
+
+    def work(_control: TaskControl) -> str:
+        release.wait(TIMEOUT_MS / 1000)
+        return "done"
+
+    def record(name: str) -> Callable[..., None]:
+        return lambda *_args: outcomes.append(name)
+
+    slot.start(
+        work,
+        description="a write",
+        stoppable=False,
+        succeeded=record("succeeded"),
+        failed=record("failed"),
+        cancelled=record("cancelled"),
+    )
+    assert _busy_and_holding(slot) == (True, True)
+    slot.stop()  # an unstoppable task is not given up
+    assert outcomes == []
+    release.set()
+    assert slot.wait(TIMEOUT_MS)
+    qtbot.waitUntil(lambda: outcomes == ["succeeded"], timeout=TIMEOUT_MS)
+    slot.clear()
+    assert _busy_and_holding(slot) == (False, False)
+
+    release.clear()
+    slot.start(
+        work,
+        description="a read",
+        stoppable=True,
+        succeeded=record("succeeded"),
+        failed=record("failed"),
+        cancelled=record("cancelled"),
+    )
+    assert _busy_and_holding(slot) == (True, False)
+    slot.stop()
+    assert outcomes == ["succeeded", "cancelled"]
+    release.set()
+    assert slot.wait(TIMEOUT_MS)
+
+
+def _busy_and_holding(slot: TaskSlot) -> tuple[bool, bool]:
+    return slot.is_busy, slot.holds_close

@@ -79,7 +79,7 @@ from enum import StrEnum
 from functools import cache, cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -177,8 +177,10 @@ class RowStatus(StrEnum):
     ERROR = "error"
 
 
-@dataclass(frozen=True, slots=True)
-class FieldChange:
+# FieldChange and PlannedRow are named tuples, not frozen dataclasses: both are
+# made once per row (20,000 and more at a time), and a frozen dataclass's
+# __init__ made PlannedRows three times slower (tests/benchmarks/bench_indicators.py).
+class FieldChange(NamedTuple):
     """One stored field an UPDATED row changes."""
 
     field: str
@@ -186,8 +188,7 @@ class FieldChange:
     new: object
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedRow:
+class PlannedRow(NamedTuple):
     """What the import will do with one indicator and period, and which source row said so.
 
     ``values`` are the stored fields the file sets (``value``, ``target`` …,
@@ -387,7 +388,7 @@ def _preview(
     notes = list(read.notes)
     new_indicators = _plan_new_indicators(candidates, mapping, existing)
     notes.extend(_differences(candidates, existing, mapping))
-    rows = tuple(_planned_row(candidate, existing, stored) for candidate in candidates)
+    rows = _planned_rows(candidates, existing, stored)
     return ImportPreview(
         table=table,
         mapping=mapping,
@@ -608,56 +609,66 @@ def _differences(
     return notes
 
 
-def _planned_row(
-    candidate: Candidate,
+def _planned_rows(
+    candidates: Sequence[Candidate],
     existing: Mapping[str, _Existing],
     stored: Mapping[tuple[int, int, int], _StoredRow],
-) -> PlannedRow:
-    if candidate.issues or candidate.period is None:
-        return PlannedRow(
-            source_row=candidate.row,
-            status=RowStatus.ERROR,
-            indicator_ref=candidate.ref,
-            period=candidate.period,
-            values=candidate.values,
-            issues=tuple(candidate.issues),
-        )
-    indicator = existing.get(candidate.ref)
-    current = (
-        None
-        if indicator is None
-        else stored.get((indicator.id, candidate.period.year, candidate.period.quarter))
+) -> tuple[PlannedRow, ...]:
+    """What the import does with each candidate, compared with its stored row.
+
+    One loop, with names bound outside it and PlannedRows made positionally:
+    this runs once per row of the file (20,000 in the benchmark), and a call
+    per row with keywords cost a fifth more.
+    """
+    ids = {ref: indicator.id for ref, indicator in existing.items()}
+    error, new, updated, unchanged = (
+        RowStatus.ERROR,
+        RowStatus.NEW,
+        RowStatus.UPDATED,
+        RowStatus.UNCHANGED,
     )
-    if current is None:
-        return PlannedRow(
-            source_row=candidate.row,
-            status=RowStatus.NEW,
-            indicator_ref=candidate.ref,
-            period=candidate.period,
-            values=candidate.values,
+    planned: list[PlannedRow] = []
+    add = planned.append
+    for candidate in candidates:
+        period = candidate.period
+        values = candidate.values
+        if candidate.issues or period is None:
+            issues = tuple(candidate.issues)
+            add(PlannedRow(candidate.row, error, candidate.ref, period, values, (), issues))
+            continue
+        indicator_id = ids.get(candidate.ref)
+        current = (
+            None
+            if indicator_id is None
+            else stored.get((indicator_id, period.year, period.quarter))
         )
-    values = candidate.values
-    old = _stored_getter(tuple(values))(current)
-    # The stored fields the file sets, compared all at once: an unchanged row
-    # (most of a re-import) then builds no FieldChange at all.
-    if old == tuple(values.values()):
-        changes: tuple[FieldChange, ...] = ()
-    else:
-        changes = tuple(
-            FieldChange(name, before, new)
-            for (name, new), before in zip(values.items(), old, strict=True)
-            if before != new
+        if current is None:
+            add(PlannedRow(candidate.row, new, candidate.ref, period, values))
+            continue
+        names = tuple(values)
+        before = _stored_getter(names)(current)
+        after = tuple(values.values())
+        # The stored fields the file sets, compared all at once: an unchanged
+        # row (most of a re-import) then builds no FieldChange at all.
+        changes = (
+            ()
+            if before == after
+            else tuple(
+                [
+                    FieldChange(name, old, value)
+                    for name, old, value in zip(names, before, after, strict=True)
+                    if old != value
+                ]
+            )
         )
-    return PlannedRow(
-        source_row=candidate.row,
-        status=RowStatus.UPDATED if changes else RowStatus.UNCHANGED,
-        indicator_ref=candidate.ref,
-        period=candidate.period,
-        values=values,
-        changes=changes,
-        value_id=current[0],
-        version=current[1],
-    )
+        status = updated if changes else unchanged
+        value_id, version = current[0], current[1]
+        add(
+            PlannedRow(
+                candidate.row, status, candidate.ref, period, values, changes, (), value_id, version
+            )
+        )
+    return tuple(planned)
 
 
 @cache
@@ -798,68 +809,66 @@ def _insert_values(
         return
     table = IndicatorValue.__table__  # type: ignore[attr-defined]
     names = ("indicator_id", "year", "quarter", *(name for name, _ in _INSERT_COLUMNS))
-    defaults = dict(_INSERT_COLUMNS)
-    statement = sa.insert(table).values({name: sa.bindparam(name) for name in names})
-    # Each record in the compiled statement's order, taken from the file's
-    # fields over the defaults by one itemgetter: a .get() per column and row,
-    # then reordering, cost 0.3 s for 10,000 rows.
-    order = _bound_order(connection, statement, names)
-    columns = itemgetter(*order)
+    defaults = tuple(value for _, value in _INSERT_COLUMNS)
+    bound = _Bound.of(connection, sa.insert(table).values({n: sa.bindparam(n) for n in names}))
+    # Each record in the compiled statement's order, picked by one itemgetter
+    # from the key, the file's fields and then the defaults (the first of a
+    # name wins): a dict per row, merged and read by name, cost 0.1 s for
+    # 10,000 rows. Rows that set the same fields share the itemgetter.
+    pickers: dict[tuple[str, ...], Callable[[tuple[object, ...]], tuple[object, ...]]] = {}
     records = []
     for row in rows:
         period = row.period
         assert period is not None  # only rows without issues are NEW
-        fields = {**defaults, **row.values}
-        fields["indicator_id"] = ids[row.indicator_ref]
-        fields["year"] = period.year
-        fields["quarter"] = period.quarter
-        records.append(columns(fields))
-    _bulk_execute(connection, statement, order, records)
+        values = row.values
+        fields = tuple(values)
+        picker = pickers.get(fields)
+        if picker is None:
+            given = ("indicator_id", "year", "quarter", *fields, *(n for n, _ in _INSERT_COLUMNS))
+            picker = pickers[fields] = itemgetter(*(given.index(name) for name in bound.order))
+        records.append(
+            picker(
+                (ids[row.indicator_ref], period.year, period.quarter, *values.values(), *defaults)
+            )
+        )
+    _bulk_execute(connection, bound, records)
 
 
-def _positions(compiled: SQLCompiler, names: Sequence[str]) -> list[str]:
-    """The bound parameters of ``compiled`` in the order the driver takes them."""
-    order = list(compiled.positiontup or []) if compiled.positional else list(names)
-    if sorted(order) != sorted(names):
-        raise ValueError(f"The statement binds {order}, the records give {list(names)}.")
-    return order
+@dataclass(frozen=True)
+class _Bound:
+    """A statement compiled once for this database, and the parameters it binds, in order.
 
+    ``order`` is the order the driver takes a positional record's values in
+    (records are built in it); with named parameters, any order.
+    """
 
-def _bound_order(
-    connection: sa.Connection, statement: sa.ClauseElement, names: Sequence[str]
-) -> tuple[str, ...]:
-    """``names`` in the order the compiled ``statement`` binds them (to build records in)."""
-    compiled = cast("SQLCompiler", statement.compile(dialect=connection.dialect))
-    return tuple(_positions(compiled, names))
+    sql: str
+    order: tuple[str, ...]
+    positional: bool
+
+    @classmethod
+    def of(cls, connection: sa.Connection, statement: sa.ClauseElement) -> _Bound:
+        compiled = cast("SQLCompiler", statement.compile(dialect=connection.dialect))
+        order = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
+        return cls(str(compiled), order, compiled.positional)
 
 
 def _bulk_execute(
-    connection: sa.Connection,
-    statement: sa.ClauseElement,
-    names: Sequence[str],
-    records: Sequence[tuple[object, ...]],
+    connection: sa.Connection, bound: _Bound, records: Sequence[tuple[object, ...]]
 ) -> sa.CursorResult[Any]:
-    """``statement`` run once per record: one ``executemany`` on the driver.
+    """``bound`` run once per record (each in ``bound.order``): one ``executemany`` on the driver.
 
-    ``names`` are the statement's bound parameters, in the order of each
-    record's values (records already in the compiled order are not copied).
     SQLAlchemy's own executemany processes every row's parameters in Python,
     which costs more than SQLite's work itself; the statement is still
     compiled by SQLAlchemy, for whichever database this is. The values must
     be plain (no enums or dates to convert).
     """
-    compiled = cast("SQLCompiler", statement.compile(dialect=connection.dialect))
-    order = _positions(compiled, names)
-    if order != list(names):
-        position = {name: index for index, name in enumerate(names)}
-        picks = [position[name] for name in order]
-        records = [tuple(record[index] for index in picks) for record in records]
     rows: list[Any] = (
         list(records)
-        if compiled.positional
-        else [dict(zip(names, record, strict=True)) for record in records]
+        if bound.positional
+        else [dict(zip(bound.order, record, strict=True)) for record in records]
     )
-    return connection.exec_driver_sql(str(compiled), rows)
+    return connection.exec_driver_sql(bound.sql, rows)
 
 
 def _update_values(connection: sa.Connection, rows: Sequence[PlannedRow]) -> bool:
@@ -868,7 +877,7 @@ def _update_values(connection: sa.Connection, rows: Sequence[PlannedRow]) -> boo
     # bind the same parameters, and only changed fields are written.
     groups: dict[tuple[str, ...], list[PlannedRow]] = defaultdict(list)
     for row in rows:
-        groups[tuple(change.field for change in row.changes)].append(row)
+        groups[tuple([change.field for change in row.changes])].append(row)
     table = IndicatorValue.__table__  # type: ignore[attr-defined]
     for names, group in groups.items():
         statement = (
@@ -885,12 +894,16 @@ def _update_values(connection: sa.Connection, rows: Sequence[PlannedRow]) -> boo
         )
         # Run on the driver with plain tuples (see _bulk_execute): SQLAlchemy's
         # executemany built each row's parameters in Python, 0.3 s for 8,000
-        # updated rows. The records are in the statement's order: SET, WHERE.
+        # updated rows.
+        bound = _Bound.of(connection, statement)
         keys = (*(f"_{name}" for name in names), "_id", "_version")
         records = [
-            (*(change.new for change in row.changes), row.value_id, row.version) for row in group
+            (*[change.new for change in row.changes], row.value_id, row.version) for row in group
         ]
-        result = _bulk_execute(connection, statement, keys, records)
+        if bound.order != keys:
+            picker = itemgetter(*(keys.index(name) for name in bound.order))
+            records = [picker(record) for record in records]
+        result = _bulk_execute(connection, bound, records)
         if result.rowcount != len(group):
             return False
     return True
@@ -953,9 +966,10 @@ def _write_audit(
         convert = at_type.bind_processor(connection.dialect)
         stored_at = at if convert is None else convert(at)
         names = ("at", "who", "table_name", "row_id", "change", "details")
-        statement = sa.insert(table).values({name: sa.bindparam(name) for name in names})
-        order = _bound_order(connection, statement, names)
-        columns = itemgetter(*order)
+        bound = _Bound.of(
+            connection, sa.insert(table).values({name: sa.bindparam(name) for name in names})
+        )
+        columns = itemgetter(*bound.order)
         path = str(preview.path)
         records = [
             columns(
@@ -979,5 +993,5 @@ def _write_audit(
             )
             for ref in refs
         ]
-        _bulk_execute(connection, statement, order, records)
+        _bulk_execute(connection, bound, records)
     return int(audit_id)

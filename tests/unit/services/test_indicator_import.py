@@ -883,7 +883,7 @@ def _long_row_through_the_general_reader(
         max_size=4,
     ),
 )
-def test_a_long_row_is_read_as_the_general_reader_reads_it(
+def test_long_rows_are_read_as_the_general_reader_reads_them(
     mapping: ColumnMapping, cell_rows: list[list[str]]
 ) -> None:
     table = SourceTable(
@@ -900,12 +900,12 @@ def test_a_long_row_is_read_as_the_general_reader_reads_it(
     assert fast is not None
     assert general is not None
 
-    for row in table.rows:
-        candidate = import_rows._read_long_row(row, fast)
-        expected = _long_row_through_the_general_reader(row, general)
+    candidates = import_rows._read_long_rows(table.rows, fast)
+    expected = [_long_row_through_the_general_reader(row, general) for row in table.rows]
 
-        assert candidate == expected
-        assert list(candidate.values) == list(expected.values)  # the order changes are listed in
+    assert candidates == expected
+    for candidate, reference in zip(candidates, expected, strict=True):
+        assert list(candidate.values) == list(reference.values)  # the order changes are listed in
 
 
 def test_every_audit_entry_of_an_import_has_the_same_time(

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -275,21 +276,10 @@ class IndicatorDetailPane(QWidget):
         grid_layout.addWidget(self.values_view, 1)
         grid_layout.addWidget(self.message_label)
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
-        self.splitter.setObjectName("indicators_detail_splitter")
-        for widget in (self.header, self.chart, grid, commentary, self.linked_actions):
-            self.splitter.addWidget(widget)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([150, 260, 220, 100, 110])
-        self.header.setMinimumHeight(60)
-        commentary.setMinimumHeight(60)
-        self.linked_actions.setMinimumHeight(60)
-
+        scroll = self._build_splitter(grid, commentary)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
+        layout.addWidget(scroll)
 
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
@@ -395,6 +385,33 @@ class IndicatorDetailPane(QWidget):
         self.values_model.modelReset.connect(self._on_values_model_reset)
         self.values_model.dataChanged.connect(self._on_values_model_data_changed)
         self.linked_actions.action_activated.connect(self.action_activated)
+
+    def _build_splitter(self, grid: QWidget, commentary: QWidget) -> QScrollArea:
+        """The pane's parts in a splitter the user can resize, in a scroll area."""
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("indicators_detail_splitter")
+        for widget in (self.header, self.chart, grid, commentary, self.linked_actions):
+            self.splitter.addWidget(widget)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([150, 260, 220, 100, 110])
+        self.header.setMinimumHeight(60)
+        # A chart shorter than this squeezes its axis labels into the ticks,
+        # and a grid shorter than this shows half a row: in a small window
+        # the pane scrolls rather than squash them.
+        self.chart.setMinimumHeight(190)
+        grid.setMinimumHeight(110)
+        commentary.setMinimumHeight(60)
+        self.linked_actions.setMinimumHeight(60)
+
+        scroll = QScrollArea(self)
+        scroll.setObjectName("indicators_detail_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.splitter)
+        return scroll
 
     def _build_commentary(self) -> QWidget:
         commentary = QWidget(self)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QHelpEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QScrollArea,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolTip,
@@ -129,6 +130,23 @@ def test_the_chart_draws_the_value_line_of_the_selected_indicator(tab: Indicator
     lines = [line for axes in figure.axes for line in axes.get_lines()]
     assert any(line.get_gid() == GID_VALUE for line in lines)
     assert "1,875" in chart.accessibleDescription()  # the active title, for screen readers
+
+
+def test_a_small_window_scrolls_the_detail_pane_rather_than_squash_the_chart(
+    tab: IndicatorsTab,
+) -> None:
+    select(tab, "CLA-01")
+    scroll = tab.pane.findChild(QScrollArea, "indicators_detail_scroll")
+    assert scroll is not None
+    tab.resize(1000, 420)  # shorter than the pane's parts at their least
+    tab.grab()  # lays the tab out
+
+    assert tab.pane.chart.height() >= tab.pane.chart.minimumHeight() == 190
+    assert scroll.verticalScrollBar().maximum() > 0
+    tab.resize(1300, 800)
+    tab.grab()
+    assert scroll.verticalScrollBar().maximum() == 0
+    assert tab.pane.chart.height() > 190
 
 
 def test_the_chart_follows_edits_of_the_values(tab: IndicatorsTab) -> None:

@@ -373,12 +373,5 @@ class MeetingActions(QObject):
                 return
 
     def _select_meeting(self, meeting_id: MeetingId) -> bool:
-        tab = self._tab
-        for row in range(tab.proxy.rowCount()):
-            index = tab.proxy.index(row, 0)
-            meeting = tab.model.meeting(tab.proxy.mapToSource(index))
-            if meeting is not None and meeting.id == meeting_id:
-                tab.tree.setCurrentIndex(index)
-                tab.tree.scrollTo(index)
-                return True
-        return False
+        # The tab fetches the meeting's batch first: it may not be in the tree yet.
+        return self._tab.select_meeting(meeting_id)

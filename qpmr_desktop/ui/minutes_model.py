@@ -2,10 +2,21 @@
 
 Contract:
 - ``MinutesTreeModel`` reads through a ``MinutesSource`` (the services, or a
-  hand-written fake in tests). Meetings load on ``set_source``/``reload``; a
-  meeting's agenda items and an item's minutes load lazily, the first time a
-  view asks (``canFetchMore``/``fetchMore``), and are inserted with
-  ``beginInsertRows``. ``data()`` never touches the database.
+  hand-written fake in tests). Every meeting is read on ``set_source`` /
+  ``reload`` (one query), but only the newest ``batch_size`` become rows of
+  the root; the next batch is added when a view asks (``canFetchMore`` /
+  ``fetchMore`` on the invalid parent, as ``QSqlQueryModel`` fetches 256 rows;
+  the filter proxy does not pass that on to its view, see
+  ``MinutesFilterProxy.canFetchMore``). Laying out and
+  painting a row of each of 2,000 meetings made the tab take seven times its
+  query to open (bench_minutes); ``total_meetings`` counts the meetings read.
+  A meeting's agenda items and an item's minutes load lazily too, the first
+  time a view asks, and everything is inserted with ``beginInsertRows``.
+  ``data()`` never touches the database.
+- Whatever needs a meeting not yet a row adds the rows down to it:
+  ``meeting_index``, ``load_item`` (an item of the oldest meeting) and
+  ``fetch_all`` (which the filter proxy calls, so that it searches every
+  meeting).
 - Under an agenda item come its sections in order (a section without a
   heading reads "(introduction)"), each with its points, then the item's
   resolutions.
@@ -17,8 +28,9 @@ Contract:
 - ``item_index`` finds a loaded agenda item by id in one dictionary look-up;
   ``load_item`` also loads the agenda of the item's meeting, and only that
   one when the source can say which meeting holds it (``ItemLocator``).
-- ``MinutesFilterProxy`` filters the *loaded* nodes by words, recursively, so
-  a matching point keeps its item and meeting visible.
+- ``MinutesFilterProxy`` filters by words, recursively, so a matching point
+  keeps its item and meeting visible: every meeting (a filter adds the rows
+  of all meetings first), and the agendas and minutes loaded so far.
 """
 
 from __future__ import annotations
@@ -61,6 +73,9 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 RoleDataSpan = QModelRoleDataSpan | QModelRoleData
 _NO_PARENT = QModelIndex()
 _ELIDE_AT = 110  # characters of a point shown in the tree; the tooltip has the rest
+# Meetings a fetch adds at the root: some 30 fit in the tab's tree, and
+# laying out and painting each row costs Python calls (see ``index``).
+MEETING_BATCH = 128
 
 
 class NodeKind(StrEnum):
@@ -234,12 +249,23 @@ class MinutesTreeModel(QAbstractItemModel):
 
     loading_failed = Signal(str)  # a message for a person: a row vanished meanwhile
 
-    def __init__(self, source: MinutesSource | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        source: MinutesSource | None = None,
+        parent: QObject | None = None,
+        *,
+        batch_size: int = MEETING_BATCH,
+    ) -> None:
         super().__init__(parent)
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
         self._source = source
+        self._batch = batch_size
         self._ids = count(1)
         self._root = _Node(node_id=0, kind=None, payload=None, parent=None, row=0)
         self._nodes: dict[int, _Node] = {0: self._root}
+        # Every meeting read, newest first; the root's rows are the first of them.
+        self._meetings: list[MeetingSummary] = []
         # By id, filled where the nodes are made: item_index scanned every node,
         # which made selecting an item of the oldest of 2,000 meetings take 15 s.
         self._meeting_nodes: dict[MeetingId, _Node] = {}
@@ -269,9 +295,38 @@ class MinutesTreeModel(QAbstractItemModel):
         self._nodes = {0: self._root}
         self._meeting_nodes = {}
         self._item_nodes = {}
+        self._meetings = []
         if self._source is not None:
             self._load_meetings()
         self.endResetModel()
+
+    @property
+    def batch_size(self) -> int:
+        """How many meetings a fetch at the root adds."""
+        return self._batch
+
+    @property
+    def total_meetings(self) -> int:
+        """How many meetings were read; ``rowCount()`` is how many of them are rows yet."""
+        return len(self._meetings)
+
+    def fetch_all(self) -> None:
+        """Make every meeting read a row of the root (their agendas stay lazy)."""
+        self._fetch_meetings(len(self._meetings))
+
+    def meeting_index(self, meeting_id: MeetingId) -> QModelIndex:
+        """The row of meeting ``meeting_id``, adding the rows down to it if needed.
+
+        Invalid when no meeting read has that id.
+        """
+        node = self._meeting_nodes.get(meeting_id)
+        if node is None:
+            row = self._pending_row(meeting_id)
+            if row is None:
+                return QModelIndex()
+            self._fetch_meetings(row + 1)
+            node = self._meeting_nodes[meeting_id]
+        return self.createIndex(node.row, 0, node.node_id)
 
     def kind(self, index: AnyIndex) -> NodeKind | None:
         return self._node(index).kind if index.isValid() else None
@@ -316,8 +371,9 @@ class MinutesTreeModel(QAbstractItemModel):
         if found.isValid() or self._source is None:
             return found
         if not isinstance(self._source, ItemLocator):
-            for meeting in list(self._root.children):
-                self._fetch(meeting)
+            for row in range(len(self._meetings)):
+                self._fetch_meetings(row + 1)
+                self._fetch(self._root.children[row])
                 found = self.item_index(item_id)
                 if found.isValid():
                     return found
@@ -326,9 +382,9 @@ class MinutesTreeModel(QAbstractItemModel):
             meeting_id = self._source.meeting_of_item(item_id)
         except LookupError:
             return QModelIndex()  # no such item: the documented invalid answer
-        meeting_node = self._meeting_nodes.get(meeting_id)
-        if meeting_node is not None:
-            self._fetch(meeting_node)
+        meeting = self.meeting_index(meeting_id)
+        if meeting.isValid():
+            self._fetch(self._node(meeting))
         return self.item_index(item_id)
 
     def refresh_item(self, item_id: AgendaItemId) -> bool:
@@ -355,19 +411,49 @@ class MinutesTreeModel(QAbstractItemModel):
         return True
 
     def set_meeting_status(self, meeting_id: MeetingId, status: MinutesStatus) -> None:
-        """Show a loaded meeting's new lifecycle status (its badge in the tree)."""
-        for row, node in enumerate(self._root.children):
-            payload = node.payload
-            if isinstance(payload, MeetingSummary) and payload.id == meeting_id:
-                node.payload = replace(payload, status=status)
-                for child in node.children:
-                    if child.minutes is not None:
-                        child.minutes = replace(
-                            child.minutes, meeting=replace(child.minutes.meeting, status=status)
-                        )
-                changed = self.createIndex(row, 0, node.node_id)
-                self.dataChanged.emit(changed, changed)
-                return
+        """Show a meeting's new lifecycle status (its badge, when it is a row yet)."""
+        node = self._meeting_nodes.get(meeting_id)
+        if node is None:
+            row = self._pending_row(meeting_id)
+            if row is not None:
+                self._meetings[row] = replace(self._meetings[row], status=status)
+            return
+        payload = node.payload
+        if not isinstance(payload, MeetingSummary):
+            return
+        node.payload = self._meetings[node.row] = replace(payload, status=status)
+        for child in node.children:
+            if child.minutes is not None:
+                child.minutes = replace(
+                    child.minutes, meeting=replace(child.minutes.meeting, status=status)
+                )
+        changed = self.createIndex(node.row, 0, node.node_id)
+        self.dataChanged.emit(changed, changed)
+
+    def _pending_row(self, meeting_id: MeetingId) -> int | None:
+        """The place among the meetings read of one that is not a row yet (None: not read)."""
+        meetings = self._meetings
+        for row in range(len(self._root.children), len(meetings)):
+            if meetings[row].id == meeting_id:
+                return row
+        return None
+
+    def _fetch_meetings(self, wanted: int) -> None:
+        """Add meeting rows, whole batches, until there are at least ``wanted`` of them."""
+        root = self._root
+        first = len(root.children)
+        if wanted <= first:
+            return
+        batches = -(-(wanted - first) // self._batch)  # rounded up
+        last = min(len(self._meetings), first + batches * self._batch)
+        if last <= first:
+            return
+        nodes = self._make_children(root, NodeKind.MEETING, self._meetings[first:last], first)
+        # Marked first: views ask canFetchMore again while rows are being inserted.
+        root.fetched = last >= len(self._meetings)
+        self.beginInsertRows(QModelIndex(), first, last - 1)
+        root.children.extend(nodes)
+        self.endInsertRows()
 
     def _forget(self, nodes: list[_Node]) -> None:
         for node in nodes:
@@ -444,7 +530,10 @@ class MinutesTreeModel(QAbstractItemModel):
         return not parent.column() and not self._nodes[parent.internalId()].fetched
 
     def fetchMore(self, parent: AnyIndex) -> None:
-        if parent.isValid() and parent.column() != 0:
+        if not parent.isValid():
+            self._fetch_meetings(len(self._root.children) + self._batch)
+            return
+        if parent.column() != 0:
             return
         node = self._node(parent)
         if node.fetched or self._source is None:
@@ -525,9 +614,11 @@ class MinutesTreeModel(QAbstractItemModel):
 
     def _load_meetings(self) -> None:
         assert self._source is not None
+        self._meetings = list(self._source.meetings())
         self._root.children = self._make_children(
-            self._root, NodeKind.MEETING, self._source.meetings()
+            self._root, NodeKind.MEETING, self._meetings[: self._batch]
         )
+        self._root.fetched = len(self._meetings) <= self._batch
 
     def _load_children(self, node: _Node) -> list[_Node]:
         assert self._source is not None
@@ -552,14 +643,15 @@ class MinutesTreeModel(QAbstractItemModel):
         return []
 
     def _make_children(
-        self, parent: _Node, kind: NodeKind, payloads: Sequence[Payload]
+        self, parent: _Node, kind: NodeKind, payloads: Sequence[Payload], start: int = 0
     ) -> list[_Node]:
-        # Positional and in one pass: the tab opens on every meeting at once.
+        """Nodes for ``payloads``, the first at row ``start`` of ``parent``."""
+        # Positional and in one pass: a fetch at the root makes a batch of meetings.
         fetched = kind not in _LAZY
         ids = self._ids
         children = [
             _Node(next(ids), kind, payload, parent, row, [], fetched)
-            for row, payload in enumerate(payloads)
+            for row, payload in enumerate(payloads, start)
         ]
         self._nodes.update((node.node_id, node) for node in children)
         if kind is NodeKind.MEETING:
@@ -586,11 +678,14 @@ def _role_items(span: RoleDataSpan) -> Sequence[QModelRoleData]:
 
 
 class MinutesFilterProxy(QSortFilterProxyModel):
-    """Keeps the loaded nodes whose text holds every typed word, with their ancestors.
+    """Keeps the nodes whose text holds every typed word, with their ancestors.
 
     Filtering is recursive (a matching point keeps its item and meeting) and a
-    matching meeting or item keeps all its children. Nodes that are not loaded
-    yet are not searched: searching would otherwise load every item's minutes.
+    matching meeting or item keeps all its children. Every meeting is
+    searched: a filter first makes all of them rows (``fetch_all``; the
+    meetings are read already, so that reads nothing). Agendas and minutes
+    not loaded yet are not searched: searching would otherwise read every
+    item's minutes.
     """
 
     def __init__(self, source: MinutesTreeModel, parent: QObject | None = None) -> None:
@@ -609,6 +704,8 @@ class MinutesFilterProxy(QSortFilterProxyModel):
         words = tuple(text.casefold().split())
         if words == self._words:
             return
+        if words:
+            self._tree.fetch_all()
         self.beginFilterChange()
         self._words = words
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
@@ -629,6 +726,18 @@ class MinutesFilterProxy(QSortFilterProxyModel):
         if self._words or not parent.isValid():
             return super().hasChildren(parent)
         return self._tree.node_has_children(self.mapToSource(parent))
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        """As the source's, but never at the root: the tab adds batches of meetings itself.
+
+        Qt's ``QTreeView`` fetches once at the root in every full layout of
+        the tree (``QTreeViewPrivate::layout``), so opening the tab would
+        show two batches and every meeting expanded later would add another.
+        ``MinutesTab`` fetches the next batch when its tree shows the last row.
+        """
+        if not parent.isValid():
+            return False
+        return super().canFetchMore(parent)
 
     def multiData(self, index: AnyIndex, roleDataSpan: RoleDataSpan) -> None:  # noqa: N803 - Qt's name
         # Qt's proxy would ask the source's data() once per role, each through C++.

@@ -1,6 +1,14 @@
 """The Minutes tab: the tree of meetings and items, an item's minutes, and its meeting.
 
-Contract: on load the tree shows every meeting; the first meeting opens and
+Contract: on load every meeting is read, and the tree shows the newest of
+them, a batch (``minutes_model.MEETING_BATCH``) at a time: the next batch is
+added when the tree shows its last row, scrolled to its end by wheel, scroll
+bar or keyboard (the tab does this, not Qt's view: see
+``MinutesFilterProxy.canFetchMore``), and at once when the search box
+filters, when ``select_item`` opens an item of an older meeting or
+``select_meeting`` an older meeting. (A row for each of 2,000 meetings, laid
+out and painted, made opening the tab take seven times its query,
+bench_minutes.) The first meeting opens and
 its first agenda item is selected. The first paint shows that item's heading
 (number, title, lifecycle, committee and date, from the tree's own data) and
 its meeting's context; its minutes in the read view (the tree has them
@@ -11,8 +19,8 @@ reading the two panels took about a third of opening the tab on 2,000
 meetings, bench_minutes.) Selecting a meeting shows its
 opening line and agenda; selecting an item, section, point or resolution
 shows that item's minutes (scrolled to the selected paragraph) and the
-meeting's context on the right. The search box filters the loaded part of
-the tree and opens what matches.
+meeting's context on the right. The search box filters every meeting and the
+agendas and minutes loaded so far, and opens what matches.
 
 Editing: the Edit toggle (Ctrl+E) swaps the read view for the item editor
 (``minutes_editor.MinutesItemEditor``); every change is an undo command on
@@ -48,7 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qpmr_desktop.domain.ids import AgendaItemId
+from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
 from qpmr_desktop.domain.minutes import MinutesStatus
 from qpmr_desktop.services.read_models import (
     AgendaItemSummary,
@@ -129,7 +137,9 @@ class MinutesTab(WorkspaceTab):
         self._detail_timer.timeout.connect(self.settle)
 
         self.filter_edit.setPlaceholderText("Search minutes…")
-        self.filter_edit.setToolTip("Search the minutes loaded so far (Ctrl+F)")
+        self.filter_edit.setToolTip(
+            "Search every meeting, and the agendas and minutes opened so far (Ctrl+F)"
+        )
         self.filter_edit.setObjectName("minutes_filter")
         self.tree = self._make_tree()
 
@@ -159,6 +169,7 @@ class MinutesTab(WorkspaceTab):
 
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         self.tree.selectionModel().currentChanged.connect(self._on_selection_current_changed)
+        self._watch_the_trees_end()
         self.model.loading_failed.connect(self._on_model_loading_failed)
         self.edit_button.toggled.connect(self._on_edit_button_toggled)
         self.editor.change_applied.connect(self._on_editor_change_applied)
@@ -202,6 +213,17 @@ class MinutesTab(WorkspaceTab):
         tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         tree.setItemDelegate(MinutesTreeDelegate(tree))
         return tree
+
+    def _watch_the_trees_end(self) -> None:
+        """Fetch the next batch of meetings when the tree comes to its last row."""
+        # Whether the rows all fit is asked once the tree's layout is done.
+        self._end_timer = QTimer(self)
+        self._end_timer.setSingleShot(True)
+        self._end_timer.setInterval(0)
+        self._end_timer.timeout.connect(self._fetch_meetings_at_end)
+        scroll_bar = self.tree.verticalScrollBar()
+        scroll_bar.valueChanged.connect(self._on_tree_scroll_value_changed)
+        scroll_bar.rangeChanged.connect(self._on_tree_scroll_range_changed)
 
     def _make_splitter(self) -> QSplitter:
         left = QWidget(self)
@@ -271,7 +293,8 @@ class MinutesTab(WorkspaceTab):
         False when no meeting holds it (or the search box's filter hides it).
         Only that meeting's agenda is read, not other agendas nor any item's
         minutes: reading agendas newest first until the item turned up took
-        15 s for an item of the oldest of 2,000 meetings (bench_minutes).
+        15 s for an item of the oldest of 2,000 meetings (bench_minutes). A
+        meeting not yet in the tree is added with the batches above it.
         """
         found = self.model.load_item(item_id)
         if not found.isValid():
@@ -283,6 +306,20 @@ class MinutesTab(WorkspaceTab):
         self._select(target)
         self.tree.expand(target)
         self.settle()  # when it was already selected by a load, and only its heading shown
+        return True
+
+    def select_meeting(self, meeting_id: MeetingId) -> bool:
+        """Select meeting ``meeting_id``, adding the tree's rows down to it if needed.
+
+        False when there is no such meeting (or the search box's filter hides it).
+        """
+        found = self.model.meeting_index(meeting_id)
+        if not found.isValid():
+            return False
+        target = self.proxy.mapFromSource(found)
+        if not target.isValid():
+            return False
+        self._select(target)
         return True
 
     @property
@@ -348,7 +385,9 @@ class MinutesTab(WorkspaceTab):
     # ------------------------------------------------------------ slots
 
     def _on_filter_edit_text_changed(self, text: str) -> None:
-        self.settle()  # the search looks through the loaded minutes: the first item's too
+        # The search looks through every meeting (the proxy adds their rows)
+        # and the loaded minutes: the first item's too.
+        self.settle()
         self.proxy.set_filter_text(text)
         if text.strip():
             self._expand_loaded(QModelIndex())
@@ -358,6 +397,15 @@ class MinutesTab(WorkspaceTab):
 
     def _on_selection_current_changed(self) -> None:
         self._show_current()
+
+    def _on_tree_scroll_value_changed(self, value: int) -> None:
+        if value > 0 and value == self.tree.verticalScrollBar().maximum():
+            self._fetch_meetings_at_end()
+
+    def _on_tree_scroll_range_changed(self, _minimum: int, maximum: int) -> None:
+        # No scrolling at all: the rows may all fit, with room for more.
+        if maximum == 0:
+            self._end_timer.start()
 
     def _on_edit_button_toggled(self, editing: bool) -> None:
         self.settle()
@@ -406,6 +454,21 @@ class MinutesTab(WorkspaceTab):
         )
         if scroll:
             self.tree.scrollTo(index)
+
+    def _fetch_meetings_at_end(self) -> None:
+        """Add the next batch of meetings when the tree shows its last row."""
+        root = QModelIndex()
+        if not self.model.canFetchMore(root):
+            return
+        bar = self.tree.verticalScrollBar()
+        if bar.maximum() == 0:
+            last = self.proxy.index(self.proxy.rowCount() - 1, 0)
+            shown = self.tree.viewport().rect()
+            if not last.isValid() or not shown.intersects(self.tree.visualRect(last)):
+                return
+        elif bar.value() < bar.maximum():
+            return
+        self.model.fetchMore(root)
 
     def _expand_loaded(self, parent: QModelIndex) -> None:
         """Open every loaded node under ``parent`` so that search hits are visible.

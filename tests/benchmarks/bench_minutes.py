@@ -25,24 +25,30 @@ the same rows with ``fetchall()`` and nothing else: that is the floor.
 
 open the tab
     A new ``MinutesTab`` (1400 x 860, built untimed), then timed
-    ``set_workspace`` + ``ensure_loaded`` (every meeting read and put in the
-    tree, agendas and minutes left to load lazily; the newest meeting opened
-    and its first item selected, with the item's heading -- number, title,
-    lifecycle, committee and date, from the tree's rows -- in the read view
-    and its meeting in the context panel) and one paint of the tab
+    ``set_workspace`` + ``ensure_loaded`` and one paint of the tab
     (``QWidget.grab()``, which lays out and paints synchronously: nothing
-    the tab leaves to the event loop is in it). What the tab leaves to the
-    event loop, to after that first paint, is timed apart and printed for
-    information: the item's minutes (read for the tree already, as the item
-    is expanded) put in the read view, its lifecycle panel and linked
-    actions read and shown (``processEvents()``) and the tab painted again.
-    Raw: what the first paint shows -- the meetings newest first, joined
+    the tab leaves to the event loop is in it). Every meeting is read, but
+    only the newest ``MEETING_BATCH`` (128) become rows of the tree; the
+    rest are added a batch at a time as the tree is scrolled to its end, or
+    at once by a filter or by selecting an item of an older meeting. So the
+    first paint shows the first batch of meetings, the newest expanded with
+    its agenda and its first item selected, the item's heading -- number,
+    title, lifecycle, committee and date, from the tree's rows -- in the
+    read view and its meeting in the context panel; agendas and minutes load
+    lazily. The report prints how many meetings were read and how many the
+    tree shows. What the tab leaves to the event loop, to after that first
+    paint, is timed apart and printed for information: the item's minutes
+    (read for the tree already, as the item is expanded) put in the read
+    view, its lifecycle panel and linked actions read and shown
+    (``processEvents()``) and the tab painted again.
+    Raw: what the tab reads to show it -- every meeting newest first, joined
     with their committee, with their item counts, and the newest meeting's
     agenda items. For information, the floor of painting
-    them: the same raw queries, their rows put in Qt's own
+    all of them: the same raw queries, every row put in Qt's own
     ``QStandardItemModel`` (one line a meeting, the newest expanded with its
     agenda) and a ``QTreeView`` the size of the tab's tree painted once --
-    no Python per row, what any tree of 2,000 rows costs in Qt.
+    no Python per row, what any tree of 2,000 rows costs in Qt (about 2.4
+    times the raw query: why the tab's tree takes its meetings in batches).
 
 select an item and show its read view
     A new ``MinutesTab``, loaded and painted untimed; then timed
@@ -50,13 +56,20 @@ select an item and show its read view
     item's title and its first point. Three items, as a search hit may open
     any: one in the newest meeting, one in the 200th newest and one in the
     oldest (``select_item`` asks the service which meeting holds the item and
-    loads only that agenda, so depth should not matter). Raw: that
-    item's row, meeting and committee, presenters, sections, points,
-    resolutions and resolution parts (what ``get_item_minutes`` reads).
+    loads only that agenda). The 200th newest and the oldest meeting are not
+    rows of the tree until then: ``select_item`` adds the batches of
+    meetings down to them (the oldest: all of them), and that is in their
+    figures. Raw: that item's row, meeting and committee, presenters,
+    sections, points, resolutions and resolution parts (what
+    ``get_item_minutes`` reads).
     For information, where the time goes, each step timed on its own in a
     loaded tab: the service's fetch (``get_item_minutes``), the HTML build
     (``item_minutes_html``), ``setHtml`` with the document's layout (forced
-    by asking its size) and a paint of the read view (``grab()``).
+    by asking its size) and a paint of the read view (``grab()``). And the
+    floor, what Qt itself takes to show the item: a bare ``QTextBrowser`` the
+    size of the read view given the item's plain text (``setPlainText``, no
+    HTML, no Python) and painted once (``grab()``), with its ratio to the raw
+    query -- some 15 times it, far beyond the goal of 3 on its own.
 
 search the register
     ``search_minutes`` for a word and for a phrase in double quotes, and
@@ -73,8 +86,9 @@ profiled with cProfile (``--profile``): the timed part of one more sample of
 the QPMR side, by cumulative and by own time. Opening the tab and selecting
 an item are measured to the pixels on screen while their raw queries paint
 nothing: the "info" lines beside them say how much of that is Qt's own
-work (for opening, Qt's tree fed the raw rows; for selecting, the read
-view's layout and paint), which no change to QPMR's Python can remove. The settings and data folders
+work (for opening, Qt's tree fed the raw rows; for selecting, a bare
+``QTextBrowser`` given the item's plain text), which no change to QPMR's
+Python can remove. The settings and data folders
 point at a scratch folder, so the user's own are never read or written.
 """
 
@@ -587,6 +601,11 @@ class MinutesBench:
         self.raw = sqlite3.connect(f"file:{database_path}?mode=ro", uri=True)
         self.targets = self._targets()
         self.hit_counts: dict[str, int] = {}
+        # What the last opened tab held: meetings read, and rows in its tree.
+        self.meetings_read = 0
+        self.meetings_shown = 0
+        # Per item: the read view's plain text and size, for the Qt floor of selecting it.
+        self._plain: dict[int, tuple[str, tuple[int, int]]] = {}
 
     def close(self) -> None:
         self.raw.close()
@@ -629,7 +648,11 @@ class MinutesBench:
                 loaded.append(time.perf_counter() - started)
                 tab.grab()
             shown = tab.proxy.rowCount()
-            check(shown == self.layout.meetings, f"the tree shows {shown} meetings")
+            read = tab.model.total_meetings
+            check(read == self.layout.meetings, f"the tab read {read} meetings")
+            batch = min(tab.model.batch_size, read)
+            check(shown == batch, f"the tree shows {shown} meetings, not the first {batch}")
+            self.meetings_read, self.meetings_shown = read, shown
             heading = tab.read_view.toPlainText()
             check(bool(heading.strip()), "the read view is empty after load")
             with stopwatch(later):
@@ -773,6 +796,39 @@ class MinutesBench:
         finally:
             delete_widget(tab)
 
+    def select_qt_floor(self, times: list[float], target: Target) -> int:
+        """For information: the item's plain text in a bare QTextBrowser, painted once."""
+        from PySide6.QtWidgets import QTextBrowser
+
+        from qpmr_desktop.domain.ids import AgendaItemId
+
+        if target.item_id not in self._plain:
+            tab = self._new_tab()
+            try:
+                tab.set_workspace(self.workspace)
+                tab.ensure_loaded()
+                found = tab.select_item(AgendaItemId(target.item_id))
+                check(found, f"select_item({target.item_id}) found nothing")
+                tab.grab()
+                size = tab.read_view.size()
+                self._plain[target.item_id] = (
+                    tab.read_view.toPlainText(),
+                    (size.width(), size.height()),
+                )
+            finally:
+                delete_widget(tab)
+        text, (width, height) = self._plain[target.item_id]
+        view = QTextBrowser()
+        view.resize(width, height)
+        try:
+            with stopwatch(times):
+                view.setPlainText(text)
+                view.grab()
+            check(target.first_point in view.toPlainText(), "the floor lost the first point")
+        finally:
+            delete_widget(view)
+        return len(text)
+
     def get_item_minutes(self, times: list[float], target: Target) -> int:
         """The service call alone, for the split of ``select``."""
         from qpmr_desktop.domain.ids import AgendaItemId
@@ -859,6 +915,7 @@ def run_once(bench: MinutesBench, figures: Figures, run: int) -> None:
         )
         bench.read_view_steps(target, parts)
         _merge(f, key, parts)
+        bench.select_qt_floor(f.add(f"{key} qt floor"), target)
         bench.get_item_minutes(f.add(f"{key}: get_item_minutes (timed apart)"), target)
     for key, query, expression in (
         ("search word", WORD_QUERY, WORD_MATCH),
@@ -954,7 +1011,10 @@ def format_report(figures: Figures, bench: MinutesBench, header: str) -> str:
     lines = [
         header,
         f"  {'milliseconds':<58}{'median':>10}{'min':>10}{'max':>10}{'runs':>6}",
-        f"open the tab ({layout.meetings:,} meetings; agendas and minutes lazy)",
+        (
+            f"open the tab ({bench.meetings_read:,} of {layout.meetings:,} meetings read, "
+            f"{bench.meetings_shown:,} of them in the tree; agendas and minutes lazy)"
+        ),
         _row("QPMR MinutesTab set_workspace + ensure_loaded + paint", s["open"]),
         *_parts(s, "open"),
         _row("raw sqlite3: meetings, committees, item counts, agenda", s["open raw"]),
@@ -979,6 +1039,11 @@ def format_report(figures: Figures, bench: MinutesBench, header: str) -> str:
                 f"raw sqlite3: item, sections, {target.points} points, resolutions", s[f"{key} raw"]
             ),
             _ratio("ratio QPMR / raw", s[key], s[f"{key} raw"], GOAL),
+            _row(
+                "info: Qt's floor: its plain text in a QTextBrowser, painted",
+                s[f"{key} qt floor"],
+            ),
+            _ratio("info: ratio Qt's floor / raw", s[f"{key} qt floor"], s[f"{key} raw"], None),
         ]
     for key, query, expression in (
         ("search word", WORD_QUERY, WORD_MATCH),

@@ -48,6 +48,7 @@ from qpmr_desktop.printing.document import (
     CouncilDocument,
     DocumentMetadata,
     PageDecoration,
+    abbreviated_date,
     short_date,
 )
 from qpmr_desktop.printing.fonts import FontFamily
@@ -60,7 +61,7 @@ OVERDUE = "Overdue"
 NO_UPDATE = "No update recorded"
 SAMPLE_NOTE = "Sample data \u2014 not from a published source"
 CHART_HEIGHT_IN = 3.9
-AREA_START_ROOM = 45 * mm  # a priority area's heading, table header and a first row
+AREA_START_ROOM = 70 * mm  # a priority area's heading, table header and a first row of six lines
 
 # Summary columns, in the order CONVENTIONS.md gives BRAG: worst news last
 # would hide it, so the table reads Blue → Grey as the key does.
@@ -290,7 +291,9 @@ class ActionTrackerDocument(CouncilDocument):
         if not area.actions:
             story.append(self.paragraph("No actions in this priority area.", "Note"))
             return story
-        widths = [12 * mm, 72 * mm, 25 * mm, 25 * mm, 25 * mm, 21 * mm]
+        # Wide enough that a due date ("30 Nov 2017") and a status or rating
+        # ("○ Not started") stay on one line.
+        widths = [12 * mm, 60 * mm, 29 * mm, 32 * mm, 32 * mm, 21 * mm]
         widths.append(self.frame_size()[0] - sum(widths))
         header = [
             "Ref",
@@ -330,7 +333,7 @@ class ActionTrackerDocument(CouncilDocument):
             description += f"Lead: {self.escape(action.lead, 'Small')}</font>"
         if action.is_sample and not self.data.is_sample:
             description += f"<br/><i>{self.escape('Sample data', 'Note')}</i>"
-        due = short_date(action.due_date) if action.due_date else "No due date"
+        due = abbreviated_date(action.due_date) if action.due_date else "No due date"
         due_markup = self.escape(due, "TableCell")
         if action.overdue:
             due_markup += f"<br/><font color='{_OVERDUE_COLOUR}'>{self.bold(OVERDUE)}</font>"

@@ -195,6 +195,11 @@ def short_date(day: dt.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def abbreviated_date(day: dt.date) -> str:
+    """ "12 Sep 2017", for a narrow table column."""
+    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+
+
 def long_date(day: dt.date) -> str:
     """ "Tuesday, 12 September 2017", as minutes name the day of a meeting."""
     return f"{_DAYS[day.weekday()]}, {short_date(day)}"

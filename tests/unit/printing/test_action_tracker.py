@@ -178,3 +178,33 @@ def test_hostile_text_prints_verbatim() -> None:
     assert "12 October 2017 — Bob Writer" in text
     assert OVERDUE in text
     assert "This plan has no actions yet." in text
+
+
+@needs_poppler
+def test_a_due_date_status_and_rating_each_stay_on_one_line(
+    demo_pdf: tuple[bytes, list[ActionRow]],
+) -> None:
+    pdf, rows = demo_pdf
+    lines = pdftotext(pdf, "-layout").splitlines()
+    not_started = [row for row in rows if row.status is ActionStatus.NOT_STARTED and row.due_date]
+    assert not_started  # the demo has one, whose longest words must not wrap
+    for row in not_started:
+        assert row.due_date is not None
+        due = f"{row.due_date.day} {row.due_date:%b %Y}"
+        start = f"{row.ref} {' '.join(row.description.split()[:2])}"  # refs repeat across plans
+        line = next(line for line in lines if " ".join(line.split()).startswith(start))
+        assert due in line
+        assert line.count("○ Not started") == 2  # status and rating
+
+
+@needs_poppler
+def test_no_page_ends_with_a_priority_area_heading(
+    demo_pdf: tuple[bytes, list[ActionRow]],
+) -> None:
+    pdf, rows = demo_pdf
+    areas = {row.priority_area for row in rows if row.priority_area}
+    for page in pdftotext(pdf, "-layout").split("\f"):
+        body = [line.strip() for line in page.splitlines() if line.strip()]
+        # The last lines are the footer; the one before it is the page's last content.
+        content = [line for line in body if "as at" not in line]
+        assert not content or content[-1] not in areas, content[-1]

@@ -10,7 +10,10 @@ ids are -- or from rows already made
 it; a row put in by ``tracker[n] = row`` or ``insert`` is kept as given, and
 ``del`` removes a position. ``ids``, ``plan_ids`` and ``search_text`` answer
 from the records without making rows; ``search_text`` (the module function)
-is the text the tab's filter box searches, whichever way it is made. No
+is the text the tab's filter box searches, whichever way it is made.
+``choices`` is what the tab's filters and editors offer (``TrackerChoices``:
+plans, areas, people and who leads an action), when the tracker was read with
+them (None otherwise); it stays as given whatever is done to the rows. No
 SQLAlchemy here: the Qt model holds a tracker, and the UI imports the
 database layers only after its first paint.
 """
@@ -18,18 +21,65 @@ database layers only after its first paint.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, MutableSequence, Sequence
-from typing import Any, overload
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any, cast, overload
 
 from qpmr_desktop.domain.actions import ActionStatus
-from qpmr_desktop.domain.ids import ActionId, PlanId
+from qpmr_desktop.domain.ids import ActionId, PersonId, PlanId, PriorityAreaId
 from qpmr_desktop.services.read_models import ActionRow
 
-__all__ = ["ActionTracker", "Record", "search_text"]
+__all__ = [
+    "ActionTracker",
+    "AreaChoice",
+    "PersonChoice",
+    "PlanChoice",
+    "Record",
+    "TrackerChoices",
+    "search_text",
+]
 
 #: One action as its source gives it (a tuple, or a database row).
 Record = Sequence[Any]
 
 _FIELDS = ActionRow.__slots__
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChoice:
+    id: PlanId
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AreaChoice:
+    id: PriorityAreaId
+    plan_id: PlanId
+    name: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class PersonChoice:
+    id: PersonId
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerChoices:
+    """What the Actions tab's filters and editors offer, read with the tracker.
+
+    ``plans`` by name (ignoring capitals, then id); ``areas`` by plan in that
+    order, then position; ``people`` by name (ignoring capitals and spacing,
+    then id); ``lead_ids`` the people who lead at least one action. (Names and
+    orders only: the counts of ``list_plans`` and ``list_people`` each cost a
+    pass over every action.)
+    """
+
+    plans: tuple[PlanChoice, ...] = ()
+    areas: tuple[AreaChoice, ...] = ()
+    people: tuple[PersonChoice, ...] = ()
+    lead_ids: frozenset[PersonId] = frozenset()
 
 
 def _label(status: ActionStatus | str) -> str:
@@ -110,7 +160,9 @@ class ActionTracker(MutableSequence[ActionRow]):
         text: Callable[[Record], str] | None = None,
         id_at: int = _FIELDS.index("id"),
         plan_id_at: int = _FIELDS.index("plan_id"),
+        choices: TrackerChoices | None = None,
     ) -> None:
+        self.choices = choices
         self._make = make
         # Without ``text`` the records are ActionRow's fields (the default ``make``).
         self._text = text if text is not None else _record_text
@@ -188,10 +240,14 @@ class ActionTracker(MutableSequence[ActionRow]):
         return text
 
     def _column(self, position: int, name: str) -> list[Any]:
-        return [
-            getattr(row, name) if record is None else record[position]
-            for record, row in zip(self._records, self._made, strict=True)
-        ]
+        try:
+            # Every position still holds its record (as when just read): at C speed.
+            return list(map(itemgetter(position), cast("list[Record]", self._records)))
+        except TypeError:  # a row put in holds no record (None)
+            return [
+                getattr(row, name) if record is None else record[position]
+                for record, row in zip(self._records, self._made, strict=True)
+            ]
 
     def reorder(self, order: Sequence[int]) -> None:
         """Put the rows in ``order``: the positions they now have, in their new order."""

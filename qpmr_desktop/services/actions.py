@@ -18,7 +18,10 @@ Contract of ``list_action_rows``:
   many actions there are.
 - ``read_action_tracker`` gives the same rows as an ``ActionTracker`` that
   makes each ``ActionRow`` when first read (the tab holds 20,000 of them and
-  shows a few dozen); ``list_action_rows`` is that tracker read whole.
+  shows a few dozen); ``list_action_rows`` is that tracker read whole. The
+  tracker's ``choices`` (``TrackerChoices``) are the plans, priority areas,
+  people and leads from the same reads, for the tab's filters and editors;
+  ``read_action_choices`` reads them alone.
 
 ``ActionFilter`` holds the tab's filters (plan, priority area, status, RAG,
 lead, "my actions", overdue, due within N days) and decides for one
@@ -45,9 +48,10 @@ council's "as at" date, or today.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from operator import add, itemgetter
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -70,7 +74,15 @@ from qpmr_desktop.domain.ids import (
     PriorityAreaId,
     ResolutionId,
 )
-from qpmr_desktop.services.action_tracker import ActionTracker, search_text
+from qpmr_desktop.services.action_tracker import (
+    ActionTracker,
+    AreaChoice,
+    PersonChoice,
+    PlanChoice,
+    TrackerChoices,
+    search_text,
+)
+from qpmr_desktop.services.bulk_rows import converted, driver_rows, no_cyclic_gc
 from qpmr_desktop.services.errors import NotFoundError
 from qpmr_desktop.services.minutes import resolution_label
 from qpmr_desktop.services.read_models import (
@@ -97,6 +109,7 @@ from qpmr_desktop.storage.tables import (
     PriorityArea,
     Resolution,
 )
+from qpmr_desktop.storage.versioning import table_of
 
 NO_PRIORITY_AREA_POSITION = -1
 
@@ -109,24 +122,22 @@ def list_action_rows(*, workspace: Workspace, today: dt.date) -> list[ActionRow]
     return list(read_action_tracker(workspace=workspace, today=today))
 
 
-def read_action_tracker(*, workspace: Workspace, today: dt.date) -> ActionTracker:
-    """``list_action_rows``'s rows, each made into an ``ActionRow`` when first asked for."""
-    # The newest update of each action through the update table's action_id index:
-    # a ranking window over every update sorted all 100,000 of them in the benchmark
-    # (tests/benchmarks/bench_actions.py) and took most of the tab's opening.
-    newest = (
-        sa.select(col(ActionUpdate.id))
-        .where(col(ActionUpdate.action_id) == col(Action.id))
-        .order_by(col(ActionUpdate.at).desc(), col(ActionUpdate.id).desc())
-        .limit(1)
-        .correlate(Action)
-        .scalar_subquery()
-    )
-    # Status and override come back as their stored text and are looked up when a
-    # row is made: the Enum type's result processor costs a Python call per cell. Plan,
-    # area and lead come as ids, named from three small reads: fewer joins, and no
-    # 20,000 copies of a few dozen names.
-    query: sa.Select[*tuple[Any, ...]] = sa.select(
+# The newest update of each action through the update table's action_id index:
+# a ranking window over every update sorted all 100,000 of them in the benchmark
+# (tests/benchmarks/bench_actions.py) and took most of the tab's opening.
+_NEWEST_UPDATE: Final = (
+    sa.select(col(ActionUpdate.id))
+    .where(col(ActionUpdate.action_id) == col(Action.id))
+    .order_by(col(ActionUpdate.at).desc(), col(ActionUpdate.id).desc())
+    .limit(1)
+    .correlate(Action)
+    .scalar_subquery()
+)
+# Plan, area and lead come as ids, named from three small reads: fewer joins, and
+# no 20,000 copies of a few dozen names. In id order, so that sorting keeps ids in
+# order wherever the keys tie.
+_TRACKER: Final[sa.Select[*tuple[Any, ...]]] = (
+    sa.select(
         col(Action.id),
         col(Action.plan_id),
         col(Action.priority_area_id),
@@ -134,42 +145,83 @@ def read_action_tracker(*, workspace: Workspace, today: dt.date) -> ActionTracke
         col(Action.description),
         col(Action.lead_id),
         col(Action.due_date),
-        sa.type_coerce(col(Action.status), sa.String).label("status"),
+        col(Action.status),
         col(Action.progress),
-        col(ActionUpdate.text).label("update_text"),
-        # A plain DateTime: SQLModel's zone-checking type costs a Python call per row,
-        # and _as_utc gives the zone when the row is made.
-        sa.type_coerce(col(ActionUpdate.at), sa.DateTime()).label("update_at"),
-        col(ActionUpdate.who).label("update_by"),
+        col(ActionUpdate.text),
+        col(ActionUpdate.at),
+        col(ActionUpdate.who),
         col(Action.is_sample),
         col(Action.version),
-        sa.type_coerce(col(Action.rag_override), sa.String).label("rag_override"),
+        col(Action.rag_override),
         col(Action.rag_override_reason),
-    ).outerjoin(ActionUpdate, col(ActionUpdate.id) == newest)
+    )
+    .outerjoin(ActionUpdate, col(ActionUpdate.id) == _NEWEST_UPDATE)
+    .order_by(col(Action.id))
+)
+_PLAN_NAMES: Final[sa.Select[*tuple[Any, ...]]] = sa.select(
+    col(ImprovementPlan.id), col(ImprovementPlan.name)
+)
+_AREA_NAMES: Final[sa.Select[*tuple[Any, ...]]] = sa.select(
+    col(PriorityArea.id),
+    col(PriorityArea.plan_id),
+    col(PriorityArea.name),
+    col(PriorityArea.position),
+)
+_PEOPLE_NAMES: Final[sa.Select[*tuple[Any, ...]]] = sa.select(col(Person.id), col(Person.name))
+_LEAD_IDS: Final[sa.Select[*tuple[Any, ...]]] = (
+    sa.select(col(Action.lead_id)).where(col(Action.lead_id).is_not(None)).distinct()
+)
+# Where each field is in a _TRACKER row.
+_PLAN_ID, _AREA_ID, _REF, _LEAD_ID, _DUE = 1, 2, 3, 5, 6
+
+
+def read_action_tracker(*, workspace: Workspace, today: dt.date) -> ActionTracker:
+    """``list_action_rows``'s rows, each made into an ``ActionRow`` when first asked for.
+
+    The tracker's ``choices`` are the plans, areas, people and leads read with it.
+    """
+    # Tens of thousands of tuples that hold no cycles: see bulk_rows.no_cyclic_gc.
+    with no_cyclic_gc():
+        return _read_action_tracker(workspace, today)
+
+
+def _read_action_tracker(workspace: Workspace, today: dt.date) -> ActionTracker:
+    # The driver's rows (see bulk_rows): SQLAlchemy's result rows converted every
+    # date, status and timestamp of 20,000 rows, most of which are never shown.
     with workspace.database.session() as session:
         connection = session.connection()
-        named: list[Any] = list(
-            connection.execute(sa.select(col(ImprovementPlan.id), col(ImprovementPlan.name)))
-        )
-        plans: dict[int, str] = dict(named)
-        area_rows: list[Any] = list(
-            connection.execute(
-                sa.select(col(PriorityArea.id), col(PriorityArea.name), col(PriorityArea.position))
-            )
-        )
-        areas: dict[int, tuple[str, int]] = {
-            ident: (name, position) for ident, name, position in area_rows
-        }
-        named = list(connection.execute(sa.select(col(Person.id), col(Person.name))))
-        people: dict[int, str] = dict(named)
-        rows = list(connection.execute(query).all())  # one fetchall, not a fetch a row
-    names = _Names(plans=plans, areas=areas, people=people)
+        dialect = connection.dialect
+        plan_rows = driver_rows(connection, _PLAN_NAMES)
+        area_rows = driver_rows(connection, _AREA_NAMES)
+        person_rows = driver_rows(connection, _PEOPLE_NAMES)
+        rows = driver_rows(connection, _TRACKER)
+    names = _Names(
+        plans=dict(plan_rows),
+        areas={ident: (name, position) for ident, _plan, name, position in area_rows},
+        people=dict(person_rows),
+    )
+    # The columns the order and the choices need, each taken in one C-level pass
+    # (map/itemgetter, set, zip): a Python loop over 20,000 rows costs a call a row.
+    plan_ids = list(map(itemgetter(_PLAN_ID), rows))
+    area_ids = list(map(itemgetter(_AREA_ID), rows))
+    refs = list(map(itemgetter(_REF), rows))
+    choices = _choices(
+        plan_rows, area_rows, person_rows, set(map(itemgetter(_LEAD_ID), rows)) - {None}
+    )
+    action = table_of(Action)
+    maker = _RowMaker(
+        today,
+        names,
+        days=converted(action.c.due_date, dialect, map(itemgetter(_DUE), rows)),
+        timestamps=sa.DateTime().dialect_impl(dialect).result_processor(dialect, None),
+    )
     # Only the order is worked out now; each row is judged and made into a read
     # model when the tracker is first asked for it (most never are: see ActionTracker).
-    # Plan name, area position (none last), natural ref: each (plan, area) pair's rank
-    # among all of them is worked out once, so a row's key is that rank and its ref.
+    # Plan name, area position (none last), natural ref: ranks worked out once per
+    # (plan, area) pair and per distinct ref, so a row's key is one integer.
+    plans, areas = names.plans, names.areas
     groups = sorted(
-        {(row[1], row[2]) for row in rows},
+        set(zip(plan_ids, area_ids, strict=True)),
         key=lambda group: (
             plans[group[0]].casefold(),
             group[0],
@@ -177,18 +229,63 @@ def read_action_tracker(*, workspace: Workspace, today: dt.date) -> ActionTracke
             0 if group[1] is None else areas[group[1]][1],
         ),
     )
-    group_rank = {group: rank for rank, group in enumerate(groups)}
-    ref_keys: dict[str, tuple[str | int, ...]] = {}
+    ref_keys = {ref: natural_key(ref) for ref in set(refs)}
+    key_rank = {key: rank for rank, key in enumerate(sorted(set(ref_keys.values())))}
+    ref_rank = {ref: key_rank[key] for ref, key in ref_keys.items()}
+    width = len(key_rank)
+    group_base = {group: rank * width for rank, group in enumerate(groups)}
+    keys = list(
+        map(
+            add,
+            map(group_base.__getitem__, zip(plan_ids, area_ids, strict=True)),
+            map(ref_rank.__getitem__, refs),
+        )
+    )
+    # Stable: rows of equal keys stay in id order, as read.
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return ActionTracker(
+        map(rows.__getitem__, order), make=maker, text=names.search_text, choices=choices
+    )
 
-    def tracker_order(row: Any) -> tuple[Any, ...]:
-        ref = row[3]
-        ref_key = ref_keys.get(ref)
-        if ref_key is None:
-            ref_key = ref_keys[ref] = natural_key(ref)
-        return (group_rank[row[1], row[2]], ref_key, row[0])
 
-    rows.sort(key=tracker_order)
-    return ActionTracker(rows, make=_RowMaker(today, names), text=names.search_text)
+def read_action_choices(*, workspace: Workspace) -> TrackerChoices:
+    """What the Actions tab's filters and editors offer, without reading the tracker."""
+    with workspace.database.session() as session:
+        connection = session.connection()
+        plan_rows = driver_rows(connection, _PLAN_NAMES)
+        area_rows = driver_rows(connection, _AREA_NAMES)
+        person_rows = driver_rows(connection, _PEOPLE_NAMES)
+        lead_rows = driver_rows(connection, _LEAD_IDS)
+    return _choices(plan_rows, area_rows, person_rows, {lead for (lead,) in lead_rows})
+
+
+def _choices(
+    plan_rows: Sequence[Any],
+    area_rows: Sequence[Any],
+    person_rows: Sequence[Any],
+    lead_ids: Iterable[int],
+) -> TrackerChoices:
+    """The plans by name, their areas by plan then position, the people and leads by name.
+
+    The orders of ``list_plans``, ``list_priority_areas`` and ``list_people``.
+    """
+    plans = sorted(plan_rows, key=lambda row: (row[1].casefold(), row[0]))
+    plan_rank = {row[0]: rank for rank, row in enumerate(plans)}
+    areas = sorted(
+        (row for row in area_rows if row[1] in plan_rank),
+        key=lambda row: (plan_rank[row[1]], row[3], row[0]),
+    )
+    people = sorted(person_rows, key=lambda row: (_folded_name(row[1]), row[0]))
+    leading = set(lead_ids)
+    return TrackerChoices(
+        plans=tuple(PlanChoice(PlanId(ident), name) for ident, name in plans),
+        areas=tuple(
+            AreaChoice(PriorityAreaId(ident), PlanId(plan), name, position)
+            for ident, plan, name, position in areas
+        ),
+        people=tuple(PersonChoice(PersonId(ident), name) for ident, name in people),
+        lead_ids=frozenset(PersonId(ident) for ident, _name in people if ident in leading),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,16 +314,30 @@ _Judged = tuple[ActionStatus, ActionRag | None, ActionRag, bool]
 
 
 class _RowMaker:
-    """Makes a tracker query row into an ``ActionRow`` judged on ``today``.
+    """Makes a tracker query row (as the driver gives it) into an ``ActionRow`` judged on ``today``.
 
-    What a status, due date and override make is worked out once per distinct
-    triple (a few thousand at most, however many actions share them).
+    ``days`` maps each stored due date to what the column's type reads (see
+    ``bulk_rows.converted``); ``timestamps`` converts a stored update time
+    (None: the driver's value is already one). Status and override are read
+    from their stored text, so that an override the domain does not know is
+    ignored rather than refused (see ``_known_override``). What a status, due
+    date and override make is worked out once per distinct triple (a few
+    thousand at most, however many actions share them).
     """
 
-    def __init__(self, today: dt.date, names: _Names) -> None:
+    def __init__(
+        self,
+        today: dt.date,
+        names: _Names,
+        *,
+        days: dict[Any, dt.date | None],
+        timestamps: Callable[[Any], Any] | None,
+    ) -> None:
         self._today = today
         self._names = names
-        self._judged: dict[tuple[str, dt.date | None, str | None], _Judged] = {}
+        self._days = days
+        self._timestamps = timestamps
+        self._judged: dict[tuple[Any, Any, Any], _Judged] = {}
 
     def __call__(self, row: Any) -> ActionRow:
         (
@@ -236,24 +347,25 @@ class _RowMaker:
             ref,
             description,
             lead_id,
-            due_date,
-            status_value,
+            stored_due,
+            stored_status,
             progress,
             update_text,
             update_at,
             update_by,
             is_sample,
             version,
-            override_value,
+            stored_override,
             override_reason,
         ) = row
         today = self._today
         names = self._names
-        key = (status_value, due_date, override_value)
+        due_date = self._days[stored_due]
+        key = (stored_status, stored_due, stored_override)
         verdict = self._judged.get(key)
         if verdict is None:
-            status = ActionStatus(status_value)
-            known = _known_override(override_value)
+            status = ActionStatus(stored_status)
+            known = _known_override(stored_override)
             verdict = self._judged[key] = (
                 status,
                 known,
@@ -264,6 +376,8 @@ class _RowMaker:
         area, position = (
             ("", NO_PRIORITY_AREA_POSITION) if area_id is None else names.areas[area_id]
         )
+        if update_at is not None and self._timestamps is not None:
+            update_at = self._timestamps(update_at)
         return ActionRow(
             id=ActionId(ident),
             plan_id=PlanId(plan_id),
@@ -281,7 +395,7 @@ class _RowMaker:
             latest_update=update_text or "",
             latest_update_at=_as_utc(update_at),
             latest_update_by=update_by or "",
-            is_sample=is_sample,
+            is_sample=bool(is_sample),
             version=version,
             lead_id=None if lead_id is None else PersonId(lead_id),
             priority_area_id=None if area_id is None else PriorityAreaId(area_id),

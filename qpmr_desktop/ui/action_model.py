@@ -418,19 +418,26 @@ class ActionTableModel(RowTableModel[ActionRow]):
         """Replace every row (a reset); an ``ActionTracker`` is kept as it is, rows unmade."""
         tracker = rows if isinstance(rows, ActionTracker) else ActionTracker.of(rows)
         ids = tracker.ids()
-        self._service_rank = {ident: number for number, ident in enumerate(ids)}
+        self._service_rank = dict(zip(ids, range(len(ids)), strict=True))
         if self._order is not None:
             order = self._sorted_positions(tracker)
             tracker.reorder(order)
-            ids = [ids[number] for number in order]
-        self._reset(tracker, ids)
+            self._reset(tracker, [ids[number] for number in order])
+        else:  # shown in the service's order: positions and ranks are the same
+            self._reset(tracker, ids, self._service_rank)
 
-    def _reset(self, tracker: ActionTracker, ids: Sequence[int]) -> None:
+    def _reset(
+        self, tracker: ActionTracker, ids: Sequence[int], by_id: dict[int, int] | None = None
+    ) -> None:
+        """Show ``tracker`` (whose ids are ``ids``); ``by_id`` is their positions, when known."""
         self._changing()
         self.beginResetModel()
         self._tracker = tracker
         self._rows = cast("list[ActionRow]", tracker)
-        self._row_by_id = {ident: number for number, ident in enumerate(ids)}
+        # Both dicts are only ever replaced, never changed in place, so they may be one.
+        self._row_by_id = (
+            by_id if by_id is not None else dict(zip(ids, range(len(ids)), strict=True))
+        )
         self.endResetModel()
 
     def rows(self) -> Sequence[ActionRow]:
@@ -662,7 +669,8 @@ class ActionTableModel(RowTableModel[ActionRow]):
 
     def _reindex(self) -> None:
         # RowTableModel keeps the list and the id index; rebuild the index without a reset.
-        self._row_by_id = {ident: number for number, ident in enumerate(self._tracker.ids())}
+        ids = self._tracker.ids()
+        self._row_by_id = dict(zip(ids, range(len(ids)), strict=True))
 
     def _sorted_positions(self, tracker: ActionTracker) -> list[int]:
         """The positions of ``tracker``'s rows in the order ``_order`` asks for."""

@@ -8,7 +8,10 @@ Contract:
   date is set, the overdue filter and the count line say so ("Overdue as at
   1 Dec 2017"). The tracker keeps the service's order (plan, priority area,
   ref), drawn grouped by priority area, until the person sorts by a column;
-  every column sorts by its raw value.
+  every column sorts by its raw value. The plans, areas and people that the
+  filters and editors offer come from the tracker's own reads (its
+  ``choices``), or from ``read_action_choices`` when only they may have
+  changed (a new lead named in an edit).
 - Filters: the words typed (Ctrl+F), and ``ActionFilterBar``'s plan, area,
   status, RAG, lead, "my actions" (the person's own name, a preference set
   with Action ▸ Your Name…; the OS user name until then), overdue and "due in
@@ -66,16 +69,20 @@ from PySide6.QtWidgets import (
 )
 
 from qpmr_desktop.domain.ids import PlanId, PriorityAreaId
+from qpmr_desktop.services.action_tracker import (
+    ActionTracker,
+    AreaChoice,
+    PersonChoice,
+    PlanChoice,
+    TrackerChoices,
+)
 from qpmr_desktop.services.errors import NotFoundError
 from qpmr_desktop.services.read_models import (
     ActionChange,
     ActionChangeKind,
     ActionDetail,
     ActionRow,
-    PersonRow,
     PlanEventRow,
-    PlanSummary,
-    PriorityAreaView,
 )
 from qpmr_desktop.services.workspace import Workspace
 from qpmr_desktop.ui.action_commands import (
@@ -186,9 +193,9 @@ class ActionsTab(TableTab[ActionRow]):
         self._user_preferences = user_preferences if user_preferences is not None else Preferences()
         self._today: dt.date | None = None
         self._as_at: dt.date | None = None
-        self._plans: list[PlanSummary] = []
-        self._areas: list[PriorityAreaView] = []
-        self._people: list[PersonRow] = []
+        self._plans: tuple[PlanChoice, ...] = ()
+        self._areas: tuple[AreaChoice, ...] = ()
+        self._people: tuple[PersonChoice, ...] = ()
         self._events: dict[PlanId, list[PlanEventRow]] = {}
         self._shown_detail: ActionDetail | None = None
         self._pending: list[ActionChange] = []
@@ -377,7 +384,11 @@ class ActionsTab(TableTab[ActionRow]):
 
         assert self._today is not None  # _load judged the day first
         # The rows are made into read models as they are shown, not all at once.
-        return read_action_tracker(workspace=workspace, today=self._today)
+        tracker = read_action_tracker(workspace=workspace, today=self._today)
+        # The filters' and editors' choices come from the same reads, and are set
+        # before the rows: a filter change afterwards would filter them all again.
+        self._load_choices(workspace, tracker)
+        return tracker
 
     def _load(self, workspace: Workspace) -> None:
         from qpmr_desktop.services.settings import (  # noqa: PLC0415
@@ -393,8 +404,7 @@ class ActionsTab(TableTab[ActionRow]):
         self._timeline_key = None
         self._loading = True
         try:
-            self._load_choices(workspace)
-            super()._load(workspace)
+            super()._load(workspace)  # the choices with the rows: see _fetch_rows
         finally:
             self._loading = False
         self._show_as_at()
@@ -407,7 +417,7 @@ class ActionsTab(TableTab[ActionRow]):
         super()._clear()
         self._today = None
         self._as_at = None
-        self._plans, self._areas, self._people = [], [], []
+        self._plans, self._areas, self._people = (), (), ()
         self._events.clear()
         self._shown_detail = None
         self.pane.clear()
@@ -760,15 +770,15 @@ class ActionsTab(TableTab[ActionRow]):
 
     # ------------------------------------------------------------ internals
 
-    def _load_choices(self, workspace: Workspace) -> None:
-        from qpmr_desktop.services.actions import list_people  # noqa: PLC0415
-        from qpmr_desktop.services.plans import list_plans, list_priority_areas  # noqa: PLC0415
+    def _load_choices(self, workspace: Workspace, tracker: ActionTracker | None = None) -> None:
+        """The plans, areas and people the filters and editors offer: the tracker's, or read."""
+        choices: TrackerChoices | None = None if tracker is None else tracker.choices
+        if choices is None:
+            from qpmr_desktop.services.actions import read_action_choices  # noqa: PLC0415
 
-        self._plans = list_plans(workspace=workspace)
-        self._areas = list_priority_areas(workspace=workspace)
-        self._people = list_people(workspace=workspace)
-        # The leads (list_leads) from the same read: each count is a pass over every action.
-        leads = [person for person in self._people if person.action_count > 0]
+            choices = read_action_choices(workspace=workspace)
+        self._plans, self._areas, self._people = choices.plans, choices.areas, choices.people
+        leads = [person for person in self._people if person.id in choices.lead_ids]
         self.model.set_choices(
             areas=self._area_choices(), people=[person.name for person in self._people]
         )
@@ -942,8 +952,9 @@ class ActionsTab(TableTab[ActionRow]):
         assert self._today is not None  # the caller checked
         self._events.clear()
         self._timeline_key = None  # the events and areas the timeline shows have changed
-        self._load_choices(workspace)
-        self.model.refresh_rows(read_action_tracker(workspace=workspace, today=self._today))
+        tracker = read_action_tracker(workspace=workspace, today=self._today)
+        self._load_choices(workspace, tracker)
+        self.model.refresh_rows(tracker)
         self._update_count()
         self._show_current(refetch=True)
         self._update_timeline()

@@ -10,13 +10,14 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from qpmr_desktop.domain.actions import ActionRag, ActionStatus
+from qpmr_desktop.services import bulk_rows
 from qpmr_desktop.services.actions import (
     NO_PRIORITY_AREA_POSITION,
     ActionFilter,
@@ -28,9 +29,11 @@ from qpmr_desktop.services.actions import (
     list_leads,
     list_linkable_resolutions,
     list_people,
+    read_action_choices,
     read_action_tracker,
 )
 from qpmr_desktop.services.errors import NotFoundError
+from qpmr_desktop.services.plans import list_plans, list_priority_areas
 from qpmr_desktop.services.read_models import ActionRow
 from qpmr_desktop.services.sorting import natural_key
 from qpmr_desktop.services.workspace import Workspace, open_workspace
@@ -193,22 +196,41 @@ def test_rows_carry_the_action_fields(tracker: list[ActionRow]) -> None:
     assert next(row for row in tracker if row.ref == "2.1").lead == ""
 
 
-def test_the_tracker_is_four_queries_however_many_actions(workspace: Workspace) -> None:
+def _tracker_selects(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[ActionRow], int]:
+    """``list_action_rows`` and the SELECT statements it ran."""
     statements: list[str] = []
 
     def count(*args: object) -> None:
         statements.append(str(args[2]))
 
+    # The tracker reads through the driver's own cursor (bulk_rows), which
+    # SQLAlchemy's events do not see: those reads are counted apart.
+    direct = bulk_rows.driver_rows
+
+    def counted(connection: sa.Connection, statement: sa.Executable) -> Any:
+        statements.append(str(statement))
+        return direct(connection, statement)
+
+    monkeypatch.setattr("qpmr_desktop.services.actions.driver_rows", counted)
     engine = workspace.database.engine
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
         rows = list_action_rows(workspace=workspace, today=TODAY)
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
+    return rows, len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+
+def test_the_tracker_is_four_queries_however_many_actions(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows, selects = _tracker_selects(workspace, monkeypatch)
 
     assert len(rows) == 7
     # The actions with their newest update, and the plan, area and people names.
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 4
+    assert selects == 4
 
 
 @pytest.mark.parametrize(
@@ -288,21 +310,13 @@ def test_each_filter_narrows_the_tracker(tracker: list[ActionRow]) -> None:
     assert not combined.is_empty
 
 
-def test_the_tracker_is_still_four_queries_with_the_new_columns(workspace: Workspace) -> None:
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    engine = workspace.database.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        rows = list_action_rows(workspace=workspace, today=TODAY)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
+def test_the_tracker_is_still_four_queries_with_the_new_columns(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows, selects = _tracker_selects(workspace, monkeypatch)
 
     assert {row.version for row in rows} == {1}
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 4
+    assert selects == 4
 
 
 def test_the_detail_has_every_field_and_the_history_newest_first(
@@ -415,3 +429,37 @@ def test_the_lazy_tracker_makes_rows_only_when_read_and_they_are_the_listed_ones
         ).casefold()
         for row in tracker
     ]
+
+
+def test_the_tracker_brings_the_choices_the_tab_offers(workspace: Workspace) -> None:
+    with workspace.database.session() as session:
+        # Not a lead; sorts first ignoring capitals and spaces.
+        insert(session, Person(name="  adam   Ńowak <&>"))
+    choices = read_action_tracker(workspace=workspace, today=TODAY).choices
+    assert choices is not None
+
+    # The orders of list_plans, list_priority_areas and list_people, without their counts.
+    assert [(plan.id, plan.name) for plan in choices.plans] == [
+        (plan.id, plan.name) for plan in list_plans(workspace=workspace)
+    ]
+    assert [plan.name for plan in choices.plans] == [TWELVE_WEEK, "Overarching improvement plan"]
+    assert [(area.id, area.plan_id, area.name, area.position) for area in choices.areas] == [
+        (area.id, area.plan_id, area.name, area.position)
+        for area in list_priority_areas(workspace=workspace)
+    ]
+    assert [area.name for area in choices.areas] == [
+        "MASH / Early Help",
+        "Quality of practice",
+        "Prevention",
+    ]
+    assert [(person.id, person.name) for person in choices.people] == [
+        (person.id, person.name) for person in list_people(workspace=workspace)
+    ]
+    assert [person.name for person in choices.people] == [
+        "  adam   Ńowak <&>",
+        "Amy Smith-O’Neill",
+    ]
+    assert choices.lead_ids == {person.id for person in list_leads(workspace=workspace)}
+    assert len(choices.lead_ids) == 1
+    # Read alone (after an edit that changes no rows), the same choices.
+    assert read_action_choices(workspace=workspace) == choices

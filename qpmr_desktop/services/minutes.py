@@ -3,6 +3,9 @@
 Contract:
 - ``list_meetings`` — every meeting, newest first (date, then start time), with
   its committee's name and how many agenda items it has;
+  ``list_meetings_lazily`` the same meetings as a ``LazyRows``, each summary
+  made the first time it is asked for (what the Minutes tab reads: it shows
+  the newest few);
 - ``list_agenda_items`` — one meeting's items by position; an unknown meeting
   raises ``NotFoundError``;
 - ``list_all_agenda_items`` — every item, meetings newest first as in
@@ -44,7 +47,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import starmap
 from typing import Any
 
@@ -91,6 +94,7 @@ from qpmr_desktop.services.read_models import (
     EditableSection,
     ItemLifecycle,
     ItemMinutes,
+    LazyRows,
     MeetingDetail,
     MeetingSummary,
     PersonView,
@@ -197,6 +201,64 @@ def list_meetings(*, workspace: Workspace) -> list[MeetingSummary]:
                 map(converted(meeting.c.is_sample, dialect, samples).__getitem__, samples),
             )
         )
+
+
+def list_meetings_lazily(*, workspace: Workspace) -> LazyRows[MeetingSummary]:
+    """``list_meetings``, each summary made only when it is first asked for.
+
+    The same query, its rows kept as the driver gives them; ``key(i)`` and
+    ``position_of(meeting_id)`` use the id column without making anything.
+    Making all 2,000 summaries, dates and statuses converted, took half as
+    long as the query, and the Minutes tab shows the newest 128 (bench_minutes).
+    """
+    with workspace.database.session() as session:
+        connection = session.connection()
+        rows = driver_rows(connection, _MEETINGS)
+    return LazyRows(rows, _meeting_maker(connection.dialect))
+
+
+_Stored = tuple[Any, ...]
+_MAKERS: dict[str, Callable[[_Stored], MeetingSummary]] = {}
+
+
+def _meeting_maker(dialect: sa.Dialect) -> Callable[[_Stored], MeetingSummary]:
+    """A ``MeetingSummary`` from one stored row of ``_MEETINGS``, typed as ``list_meetings``'s."""
+    found = _MAKERS.get(dialect.name)
+    if found is not None:
+        return found
+    meeting = table_of(Meeting)
+    date = _reader(meeting.c.date, dialect)
+    start_time = _reader(meeting.c.start_time, dialect)
+    status = _reader(meeting.c.status, dialect)
+    is_sample = _reader(meeting.c.is_sample, dialect)
+
+    def make(row: _Stored) -> MeetingSummary:
+        ident, committee, day, time, venue, state, item_count, sample = row
+        return MeetingSummary(
+            ident,
+            committee,
+            date(day),
+            start_time(time),
+            venue,
+            status(state),
+            item_count,
+            is_sample(sample),
+        )
+
+    _MAKERS[dialect.name] = make
+    return make
+
+
+def _reader(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any]:
+    """What ``column``'s type makes of one stored value (the value itself when nothing)."""
+    process: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).result_processor(
+        dialect, None
+    )
+    return process if process is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _item_summary(row: sa.Row[*tuple[Any, ...]]) -> AgendaItemSummary:

@@ -10,6 +10,9 @@ Contract:
   ``MinutesFilterProxy.canFetchMore``). Laying out and
   painting a row of each of 2,000 meetings made the tab take seven times its
   query to open (bench_minutes); ``total_meetings`` counts the meetings read.
+  The source's sequence is kept as it is: from a ``LazyRows`` (what
+  ``WorkspaceMinutesSource`` reads) only the meetings that become rows are
+  made summaries, and a meeting not yet a row is found by the id column.
   A meeting's agenda items and an item's minutes load lazily too, the first
   time a view asks, and everything is inserted with ``beginInsertRows``.
   ``data()`` never touches the database.
@@ -60,6 +63,7 @@ from qpmr_desktop.domain.minutes import MinutesStatus
 from qpmr_desktop.services.read_models import (
     AgendaItemSummary,
     ItemMinutes,
+    LazyRows,
     MeetingSummary,
     PointView,
     ResolutionView,
@@ -115,7 +119,7 @@ class WorkspaceMinutesSource:
     def meetings(self) -> Sequence[MeetingSummary]:
         from qpmr_desktop.services import minutes as minutes_service  # noqa: PLC0415 - loads after first paint
 
-        return minutes_service.list_meetings(workspace=self._workspace)
+        return minutes_service.list_meetings_lazily(workspace=self._workspace)
 
     def agenda_items(self, meeting_id: MeetingId) -> Sequence[AgendaItemSummary]:
         from qpmr_desktop.services import minutes as minutes_service  # noqa: PLC0415 - loads after first paint
@@ -265,7 +269,12 @@ class MinutesTreeModel(QAbstractItemModel):
         self._root = _Node(node_id=0, kind=None, payload=None, parent=None, row=0)
         self._nodes: dict[int, _Node] = {0: self._root}
         # Every meeting read, newest first; the root's rows are the first of them.
-        self._meetings: list[MeetingSummary] = []
+        # A source's LazyRows stays as it is: only the meetings made rows are
+        # made summaries (see _load_meetings).
+        self._meetings: Sequence[MeetingSummary] = ()
+        # A new status of a meeting read but not a row yet, by its place.
+        self._restated: dict[int, MeetingSummary] = {}
+        self._meeting_rows: dict[MeetingId, int] | None = None  # places by id, made when needed
         # By id, filled where the nodes are made: item_index scanned every node,
         # which made selecting an item of the oldest of 2,000 meetings take 15 s.
         self._meeting_nodes: dict[MeetingId, _Node] = {}
@@ -295,7 +304,9 @@ class MinutesTreeModel(QAbstractItemModel):
         self._nodes = {0: self._root}
         self._meeting_nodes = {}
         self._item_nodes = {}
-        self._meetings = []
+        self._meetings = ()
+        self._restated = {}
+        self._meeting_rows = None
         if self._source is not None:
             self._load_meetings()
         self.endResetModel()
@@ -416,12 +427,12 @@ class MinutesTreeModel(QAbstractItemModel):
         if node is None:
             row = self._pending_row(meeting_id)
             if row is not None:
-                self._meetings[row] = replace(self._meetings[row], status=status)
+                self._restated[row] = replace(self._meeting_at(row), status=status)
             return
         payload = node.payload
         if not isinstance(payload, MeetingSummary):
             return
-        node.payload = self._meetings[node.row] = replace(payload, status=status)
+        node.payload = replace(payload, status=status)
         for child in node.children:
             if child.minutes is not None:
                 child.minutes = replace(
@@ -432,11 +443,31 @@ class MinutesTreeModel(QAbstractItemModel):
 
     def _pending_row(self, meeting_id: MeetingId) -> int | None:
         """The place among the meetings read of one that is not a row yet (None: not read)."""
-        meetings = self._meetings
-        for row in range(len(self._root.children), len(meetings)):
-            if meetings[row].id == meeting_id:
-                return row
-        return None
+        if self._meeting_rows is None:
+            # By the id column alone where the source kept its rows: looking
+            # the meeting up must not make a summary of every meeting.
+            meetings = self._meetings
+            ids: list[MeetingId] = (
+                [meetings.key(row) for row in range(len(meetings))]
+                if isinstance(meetings, LazyRows)
+                else [meeting.id for meeting in meetings]
+            )
+            self._meeting_rows = {}
+            for place, ident in enumerate(ids):
+                self._meeting_rows.setdefault(ident, place)
+        row = self._meeting_rows.get(meeting_id)
+        return row if row is not None and row >= len(self._root.children) else None
+
+    def _meeting_at(self, row: int) -> MeetingSummary:
+        """Meeting ``row`` of those read, with its latest status."""
+        restated = self._restated.get(row)
+        return self._meetings[row] if restated is None else restated
+
+    def _meetings_between(self, first: int, last: int) -> list[MeetingSummary]:
+        """Meetings ``first`` to ``last`` (excluded) of those read, with their latest status."""
+        if self._restated:
+            return [self._meeting_at(row) for row in range(first, min(last, len(self._meetings)))]
+        return list(self._meetings[first:last])
 
     def _fetch_meetings(self, wanted: int) -> None:
         """Add meeting rows, whole batches, until there are at least ``wanted`` of them."""
@@ -448,7 +479,9 @@ class MinutesTreeModel(QAbstractItemModel):
         last = min(len(self._meetings), first + batches * self._batch)
         if last <= first:
             return
-        nodes = self._make_children(root, NodeKind.MEETING, self._meetings[first:last], first)
+        nodes = self._make_children(
+            root, NodeKind.MEETING, self._meetings_between(first, last), first
+        )
         # Marked first: views ask canFetchMore again while rows are being inserted.
         root.fetched = last >= len(self._meetings)
         self.beginInsertRows(QModelIndex(), first, last - 1)
@@ -614,9 +647,9 @@ class MinutesTreeModel(QAbstractItemModel):
 
     def _load_meetings(self) -> None:
         assert self._source is not None
-        self._meetings = list(self._source.meetings())
+        self._meetings = self._source.meetings()
         self._root.children = self._make_children(
-            self._root, NodeKind.MEETING, self._meetings[: self._batch]
+            self._root, NodeKind.MEETING, self._meetings_between(0, self._batch)
         )
         self._root.fetched = len(self._meetings) <= self._batch
 

@@ -11,12 +11,12 @@ out and painted, made opening the tab take seven times its query,
 bench_minutes.) The first meeting opens and
 its first agenda item is selected. The first paint shows that item's heading
 (number, title, lifecycle, committee and date, from the tree's own data) and
-its meeting's context; its minutes in the read view (the tree has them
-already), its lifecycle panel and linked actions follow on the next pass of
-the event loop, after that paint -- or at once when anything selects,
-edits, searches or asks the tab to ``settle``. (Laying out the minutes and
-reading the two panels took about a third of opening the tab on 2,000
-meetings, bench_minutes.) Selecting a meeting shows its
+its meeting's context; its minutes -- in the read view, and under the item
+in the tree, which opens then -- its lifecycle panel and linked actions
+follow on the next pass of the event loop, after that paint, or at once when
+anything selects, edits, searches or asks the tab to ``settle``. (Reading
+and laying out the minutes and reading the two panels took about a third of
+opening the tab on 2,000 meetings, bench_minutes.) Selecting a meeting shows its
 opening line and agenda; selecting an item, section, point or resolution
 shows that item's minutes (scrolled to the selected paragraph) and the
 meeting's context on the right. The search box filters every meeting and the
@@ -40,7 +40,14 @@ workspace (``test_hooks``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -131,6 +138,7 @@ class MinutesTab(WorkspaceTab):
         # timer, which fires after the first paint (see the module).
         self._loading = False
         self._detail_owed = False
+        self._expansion_owed: QPersistentModelIndex | None = None  # the first item, opened later
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(0)
@@ -280,11 +288,18 @@ class MinutesTab(WorkspaceTab):
         self._select(target, scroll=False)
         self.tree.scrollToTop()
         if item.isValid():
-            self.tree.expand(item)
+            if self._loading:
+                # Opening it reads its minutes: after the first paint (see the module).
+                self._expansion_owed = QPersistentModelIndex(item)
+            else:
+                self.tree.expand(item)
 
     def settle(self) -> None:
         """Show now what a load left to after the first paint (nothing when nothing is owed)."""
-        if self._detail_owed and not self._loading:
+        if self._loading:
+            return
+        self._expand_owed_item()
+        if self._detail_owed:
             self._show_current()
 
     def select_item(self, item_id: AgendaItemId) -> bool:
@@ -358,6 +373,7 @@ class MinutesTab(WorkspaceTab):
 
     def _load(self, workspace: Workspace) -> None:
         self._shown_item = None
+        self._expansion_owed = None
         self.model.set_source(WorkspaceMinutesSource(workspace))
         self._update_empty_state()
         self._loading = True
@@ -367,7 +383,7 @@ class MinutesTab(WorkspaceTab):
                 self._show_current()
         finally:
             self._loading = False
-        if self._detail_owed:
+        if self._detail_owed or self._expansion_owed is not None:
             self._detail_timer.start()
 
     def _show_problem(self, message: str) -> None:
@@ -377,6 +393,7 @@ class MinutesTab(WorkspaceTab):
     def _clear(self) -> None:
         self.empty_label.setText(_EMPTY_TEXT)
         self._shown_item = None
+        self._expansion_owed = None
         self.lifecycle_panel.show_item(None)
         self.model.set_source(None)
         self._update_empty_state()
@@ -504,7 +521,15 @@ class MinutesTab(WorkspaceTab):
             index = self.model.parent(index)
         return index
 
+    def _expand_owed_item(self) -> None:
+        """Open the first item, as a load selected it, if that was left to after the first paint."""
+        owed, self._expansion_owed = self._expansion_owed, None
+        if owed is not None and owed.isValid():
+            self.tree.expand(owed)
+
     def _show_current(self) -> None:
+        if not self._loading:
+            self._expand_owed_item()
         self._detail_owed = False
         self._detail_timer.stop()
         source = self.current_source_index()

@@ -31,16 +31,17 @@ open the tab
     only the newest ``MEETING_BATCH`` (128) become rows of the tree; the
     rest are added a batch at a time as the tree is scrolled to its end, or
     at once by a filter or by selecting an item of an older meeting. So the
-    first paint shows the first batch of meetings, the newest expanded with
-    its agenda and its first item selected, the item's heading -- number,
-    title, lifecycle, committee and date, from the tree's rows -- in the
-    read view and its meeting in the context panel; agendas and minutes load
-    lazily. The report prints how many meetings were read and how many the
-    tree shows. What the tab leaves to the event loop, to after that first
-    paint, is timed apart and printed for information: the item's minutes
-    (read for the tree already, as the item is expanded) put in the read
-    view, its lifecycle panel and linked actions read and shown
-    (``processEvents()``) and the tab painted again.
+    first paint shows the first batch of meetings (made summaries from the
+    query's rows only as they become rows, ``LazyRows``), the newest
+    expanded with its agenda and its first item selected, the item's
+    heading -- number, title, lifecycle, committee and date, from the tree's
+    rows -- in the read view and its meeting in the context panel; agendas
+    and minutes load lazily. The report prints how many meetings were read
+    and how many the tree shows. What the tab leaves to the event loop, to
+    after that first paint, is timed apart and printed for information: the
+    item's minutes read, shown under the item in the tree (which opens then)
+    and in the read view, its lifecycle panel and linked actions read and
+    shown (``processEvents()``) and the tab painted again.
     Raw: what the tab reads to show it -- every meeting newest first, joined
     with their committee, with their item counts, and the newest meeting's
     agenda items. For information, the floor of painting

@@ -465,10 +465,16 @@ def test_a_load_paints_the_first_items_heading_and_its_minutes_follow(
     assert first_point not in heading
     assert "MINUTES" in tab.context_view.toPlainText()
     assert _lifecycle_status(tab) is None
+    selected = tab.tree.currentIndex()
+    assert tab.tree.isExpanded(selected.parent())  # its meeting is open, with the agenda
+    assert not tab.tree.isExpanded(selected)  # the item opens with its minutes, later
+    assert not tab.model.is_fetched(tab.current_source_index())
 
     # The next pass of the event loop fills in the minutes and the panels.
     qtbot.waitUntil(lambda: first_point in tab.read_view.toPlainText())
     assert tab.read_view.toPlainText().startswith(heading.split("\n")[0])
+    assert tab.tree.isExpanded(selected)
+    assert tab.proxy.rowCount(selected) > 0  # its sections and resolutions in the tree
     assert _lifecycle_status(tab) is not None
     assert "DECLARATIONS OF INTEREST" in tab.context_view.toPlainText()
 
@@ -481,10 +487,19 @@ def test_searching_or_selecting_straight_after_a_load_shows_the_minutes_at_once(
     tab.filter_edit.setText(first_point.split()[0])
     assert first_point in tab.read_view.toPlainText()  # no pass of the event loop needed
 
+    assert tab.tree.isExpanded(tab.proxy.mapFromSource(tab.model.item_index(item.id)))
+
     again, item = _loaded_tab(qtbot, demo_workspace)
     assert again.select_item(item.id)  # already selected by the load
     assert first_point in again.read_view.toPlainText()
     assert again.lifecycle_panel.status is not None
+    assert again.tree.isExpanded(again.tree.currentIndex())
+
+    other, item = _loaded_tab(qtbot, demo_workspace)
+    later = other.proxy.index(1, 0, other.tree.currentIndex().parent())
+    other.tree.setCurrentIndex(later)  # another item, before the event loop ran
+    first = other.proxy.mapFromSource(other.model.item_index(item.id))
+    assert other.tree.isExpanded(first)  # what the load owed is not lost
 
 
 def _multi(model: MinutesTreeModel | MinutesFilterProxy, index: QModelIndex, role: int) -> object:

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
 from qpmr_desktop.domain.minutes import MinutesStatus
-from qpmr_desktop.services.read_models import AgendaItemSummary, MeetingSummary
+from qpmr_desktop.services.read_models import AgendaItemSummary, LazyRows, MeetingSummary
 from qpmr_desktop.ui.minutes_model import MinutesFilterProxy, MinutesTreeModel
 from qpmr_desktop.ui.minutes_tab import MinutesTab
 from qpmr_desktop.ui.roles import ItemRole
@@ -196,6 +196,59 @@ def test_the_proxy_leaves_the_roots_batches_to_the_tab(model: MinutesTreeModel) 
 def test_a_batch_size_below_one_is_refused(source: ManyMeetingsSource) -> None:
     with pytest.raises(ValueError, match="batch_size must be at least 1"):
         MinutesTreeModel(source, batch_size=0)
+
+
+class LazyMeetingsSource(ManyMeetingsSource):
+    """The same meetings as a ``LazyRows``, as ``WorkspaceMinutesSource`` reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lazy = LazyRows([(meeting.id, meeting) for meeting in self.summaries], self._make)
+
+    @staticmethod
+    def _make(row: tuple[object, ...]) -> MeetingSummary:
+        meeting = row[1]
+        assert isinstance(meeting, MeetingSummary)
+        return meeting
+
+    def meetings(self) -> Sequence[MeetingSummary]:
+        self.calls.append(("meetings", 0))
+        return self.lazy
+
+
+def test_from_lazy_rows_only_the_meetings_made_rows_are_made() -> None:
+    source = LazyMeetingsSource()
+    model = MinutesTreeModel(source, batch_size=BATCH)
+
+    assert model.total_meetings == MEETINGS
+    assert source.lazy.made_count == BATCH
+    assert meeting_ids(model) == [meeting.id for meeting in source.summaries[:BATCH]]
+    assert not model.meeting_index(MeetingId(9999)).isValid()
+    assert source.lazy.made_count == BATCH  # looked up by the id column
+
+    oldest = source.summaries[-1]
+    model.set_meeting_status(oldest.id, MinutesStatus.APPROVED)
+    assert source.lazy.made_count == BATCH + 1
+    model.fetchMore(ROOT)
+    assert source.lazy.made_count == 2 * BATCH + 1
+
+    found = model.meeting_index(oldest.id)
+    assert found.row() == MEETINGS - 1
+    shown = model.data(found, ItemRole.ROW)
+    assert isinstance(shown, MeetingSummary)
+    assert shown.status is MinutesStatus.APPROVED  # the change made before it was a row
+    assert model.rowCount() == MEETINGS
+    assert [model.data(model.index(row, 0), ItemRole.ID) for row in range(MEETINGS)] == [
+        meeting.id for meeting in source.summaries
+    ]
+
+
+def test_the_model_tester_passes_on_lazy_rows(qtmodeltester: ModelChecker) -> None:
+    model = MinutesTreeModel(LazyMeetingsSource(), batch_size=BATCH)
+    qtmodeltester.check(model)
+    model.fetch_all()
+    qtmodeltester.check(model)
+    assert model.rowCount() == MEETINGS
 
 
 # ------------------------------------------------------------------ in the tab

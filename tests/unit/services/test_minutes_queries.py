@@ -24,6 +24,7 @@ from qpmr_desktop.services.minutes import (
     list_agenda_items,
     list_all_agenda_items,
     list_meetings,
+    list_meetings_lazily,
     meeting_of_item,
     resolution_label,
     roman_numeral,
@@ -186,6 +187,21 @@ def ids(workspace: Workspace) -> Ids:
         apologies=apologies,
         budget=budget,
     )
+
+
+def test_meetings_read_lazily_are_the_same_meetings_made_one_at_a_time(
+    workspace: Workspace, ids: Ids
+) -> None:
+    lazy = list_meetings_lazily(workspace=workspace)
+
+    assert lazy.made_count == 0
+    assert [lazy.key(row) for row in range(len(lazy))] == [ids.december, ids.september, ids.empty]
+    assert lazy.position_of(ids.empty) == 2
+    assert lazy[1] == list_meetings(workspace=workspace)[1]  # dates, times, status all typed
+    assert lazy.made_count == 1
+    assert list(lazy) == list_meetings(workspace=workspace)
+    assert isinstance(lazy[0].date, dt.date)
+    assert isinstance(lazy[0].status, MinutesStatus)
 
 
 def test_meetings_are_listed_newest_first_with_item_counts(workspace: Workspace, ids: Ids) -> None:

@@ -109,7 +109,12 @@ from qpmr_desktop.services.import_mapping import (
     load_mapping,
     save_mapping,
 )
-from qpmr_desktop.services.import_rows import Candidate, ImportIssue, read_candidates
+from qpmr_desktop.services.import_rows import (
+    Candidate,
+    ImportIssue,
+    names_and_figures,
+    read_candidates,
+)
 from qpmr_desktop.services.themes import ensure_theme
 from qpmr_desktop.services.workspace import Workspace
 from qpmr_desktop.storage.tables import AuditEntry, Indicator, IndicatorValue
@@ -645,9 +650,8 @@ def _planned_rows(
         if current is None:
             add(PlannedRow(candidate.row, new, candidate.ref, period, values))
             continue
-        names = tuple(values)
+        names, after = names_and_figures(values)
         before = _stored_getter(names)(current)
-        after = tuple(values.values())
         # The stored fields the file sets, compared all at once: an unchanged
         # row (most of a re-import) then builds no FieldChange at all.
         changes = (
@@ -820,16 +824,13 @@ def _insert_values(
     for row in rows:
         period = row.period
         assert period is not None  # only rows without issues are NEW
-        values = row.values
-        fields = tuple(values)
+        fields, figures = names_and_figures(row.values)
         picker = pickers.get(fields)
         if picker is None:
             given = ("indicator_id", "year", "quarter", *fields, *(n for n, _ in _INSERT_COLUMNS))
             picker = pickers[fields] = itemgetter(*(given.index(name) for name in bound.order))
         records.append(
-            picker(
-                (ids[row.indicator_ref], period.year, period.quarter, *values.values(), *defaults)
-            )
+            picker((ids[row.indicator_ref], period.year, period.quarter, *figures, *defaults))
         )
     _bulk_execute(connection, bound, records)
 

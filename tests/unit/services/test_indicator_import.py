@@ -946,3 +946,24 @@ def test_preview_and_apply_leave_garbage_collection_as_they_found_it(
     finally:
         if was:
             gc.enable()
+
+
+def test_field_values_read_as_a_mapping_of_the_row() -> None:
+    names = ("value", "commentary", "provisional")
+    values = import_rows.FieldValues(names, (1875.0, "Highest <ever> & rising 📈", False))
+
+    assert values == {
+        "value": 1875.0,
+        "commentary": "Highest <ever> & rising 📈",
+        "provisional": False,
+    }
+    assert list(values) == list(names)
+    assert len(values) == 3
+    assert values["commentary"] == "Highest <ever> & rising 📈"
+    with pytest.raises(KeyError):
+        values["target"]
+    assert import_rows.names_and_figures(values) == (
+        names,
+        (1875.0, "Highest <ever> & rising 📈", False),
+    )
+    assert import_rows.names_and_figures(dict(values)) == import_rows.names_and_figures(values)

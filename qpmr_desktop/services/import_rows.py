@@ -34,7 +34,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import TypeVar
+from operator import itemgetter
+from typing import Any, TypeVar
 
 from qpmr_desktop.domain.periods import PeriodError, Quarter
 from qpmr_desktop.domain.units import round_displayed
@@ -601,7 +602,7 @@ class _LongColumns:
         if index < 0:
             return [source.read(cells) for cells in cells_of]
         if index < self.narrowest:
-            return [cells[index] for cells in cells_of]
+            return list(map(itemgetter(index), cells_of))
         return [cells[index] if index < len(cells) else "" for cells in cells_of]
 
     def report(self, failures: Iterable[tuple[int, str]], source: _Source | None) -> None:
@@ -662,11 +663,10 @@ class _LongColumns:
         if source is None:
             return [layout.file_period] * len(self.rows)
         period_format = layout.period_format
-        periods, failures = _parse_column(
-            self.column(layout.long_period), lambda text: _parse_period(text, period_format)
-        )
-        self.report(failures, source)
-        return periods
+        texts = self.column(layout.long_period)
+        parsed, failed = _parse_distinct(texts, lambda text: _parse_period(text, period_format))
+        self.report(_failures(texts, failed), source)
+        return list(map(parsed.get, texts))
 
     def figures(self) -> list[str | None]:
         """Read the value and the other figures into ``fields``; the symbol marked on each value."""
@@ -674,28 +674,29 @@ class _LongColumns:
         value_symbols: list[str | None] = [None] * len(self.rows)
         source = layout.long_value[0]
         if source is not None:
-            parsed = self.numbers_of(source, self.column(layout.long_value), "value")
-            value_symbols = [None if each is None else each.status_symbol for each in parsed]
-            self.decimals = [0 if each is None else each.decimals for each in parsed]
+            texts = self.column(layout.long_value)
+            parsed = self.numbers_of(source, texts, "value")
+            value_symbols = _looked_up(texts, parsed, "status_symbol", None)
+            self.decimals = _looked_up(texts, parsed, "decimals", 0)
         for name, source, index, counts_decimals in layout.long_figures:
             # A symbol on a target or comparator ("[c]") says why it is
             # missing; the row's status is about its own value.
-            parsed = self.numbers_of(source, self.column((source, index)), name)
+            texts = self.column((source, index))
+            parsed = self.numbers_of(source, texts, name)
             if counts_decimals:
-                self.decimals = [
-                    max(most, 0 if each is None else each.decimals)
-                    for most, each in zip(self.decimals, parsed, strict=True)
-                ]
+                self.decimals = list(
+                    map(max, self.decimals, _looked_up(texts, parsed, "decimals", 0))
+                )
         return value_symbols
 
     def numbers_of(
         self, source: _Source, texts: Sequence[str], name: str
-    ) -> list[ParsedNumber | None]:
-        """``texts`` read as figures into the field ``name`` (None where they cannot be)."""
-        parsed, failures = _parse_column(texts, _parse_number)
-        self.report(((at, f"{message}.") for at, message in failures), source)
+    ) -> dict[str, ParsedNumber]:
+        """``texts`` read as figures into the field ``name``; each readable text's figure."""
+        parsed, failed = _parse_distinct(texts, _parse_number)
+        self.report(_failures(texts, failed, suffix="."), source)
         self.names.append(name)
-        self.fields.append([None if each is None else each.value for each in parsed])
+        self.fields.append(_looked_up(texts, parsed, "value", None))
         return parsed
 
     def status(self, value_symbols: Sequence[str | None]) -> None:
@@ -705,9 +706,12 @@ class _LongColumns:
         statuses: Sequence[str | None] = [None] * len(self.rows)
         if source is not None:
             # A status that cannot be read is None, as "no symbol" is, with its issue.
-            read, failures = _parse_column(self.column(layout.long_status), _status_symbol)
-            self.report(((at, f"{message}.") for at, message in failures), source)
-            statuses = [symbol or None for symbol in read]
+            texts = self.column(layout.long_status)
+            parsed, failed = _parse_distinct(texts, _status_symbol)
+            self.report(_failures(texts, failed, suffix="."), source)
+            statuses = list(
+                map({text: symbol or None for text, symbol in parsed.items()}.get, texts)
+            )
         if layout.long_commentary[0] is not None:
             self.names.append("commentary")
             self.fields.append([text.strip() for text in self.column(layout.long_commentary)])
@@ -730,10 +734,10 @@ def _status_symbol(text: str) -> str:
     return _parse_status(text) or ""
 
 
-def _parse_column(
-    texts: Sequence[str], parse: Callable[[str], _Parsed]
-) -> tuple[list[_Parsed | None], list[tuple[int, str]]]:
-    """Each text parsed (each distinct one once), None where it cannot be; (index, why) of those."""
+def _parse_distinct(
+    texts: Iterable[str], parse: Callable[[str], _Parsed]
+) -> tuple[dict[str, _Parsed], dict[str, str]]:
+    """Each distinct text parsed once: what the readable ones read as, and why the others fail."""
     parsed: dict[str, _Parsed] = {}
     failed: dict[str, str] = {}
     for text in set(texts):
@@ -741,12 +745,31 @@ def _parse_column(
             parsed[text] = parse(text)
         except ValueError as error:  # PeriodError and ValueParseError
             failed[text] = str(error)
-    read = parsed.get
+    return parsed, failed
+
+
+def _failures(
+    texts: Sequence[str], failed: Mapping[str, str], *, suffix: str = ""
+) -> list[tuple[int, str]]:
+    """(row index, why) of each text that could not be read."""
     if not failed:
-        return [read(text) for text in texts], []
-    return [read(text) for text in texts], [
-        (at, failed[text]) for at, text in enumerate(texts) if text in failed
-    ]
+        return []
+    return [(at, failed[text] + suffix) for at, text in enumerate(texts) if text in failed]
+
+
+def _looked_up(
+    texts: Sequence[str], parsed: Mapping[str, ParsedNumber], attribute: str, missing: Any
+) -> list[Any]:
+    """Each text's figure's ``attribute``, ``missing`` where the text could not be read.
+
+    One dictionary by distinct text, looked up by ``map`` in C: a Python
+    expression per row and column cost a third of reading a 20,000-row file.
+    """
+    by_text = {text: getattr(figure, attribute) for text, figure in parsed.items()}
+    try:
+        return list(map(by_text.__getitem__, texts))
+    except KeyError:  # some texts could not be read
+        return [by_text.get(text, missing) for text in texts]
 
 
 def _read_wide_row(row: SourceRow, layout: _Layout) -> list[Candidate]:

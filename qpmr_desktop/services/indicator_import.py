@@ -278,20 +278,26 @@ class ImportPreview:
 
     # Worked out once: a preview never changes, and a view may ask often.
     @cached_property
-    def counts(self) -> ImportCounts:
-        tally: dict[RowStatus, int] = defaultdict(int)
+    def rows_by_status(self) -> Mapping[RowStatus, Sequence[PlannedRow]]:
+        """The rows of each status, in row order (one pass over the rows)."""
+        groups: dict[RowStatus, list[PlannedRow]] = {status: [] for status in RowStatus}
         for row in self.rows:
-            tally[row.status] += 1
+            groups[row.status].append(row)
+        return groups
+
+    @cached_property
+    def counts(self) -> ImportCounts:
+        groups = self.rows_by_status
         return ImportCounts(
-            new=tally[RowStatus.NEW],
-            updated=tally[RowStatus.UPDATED],
-            unchanged=tally[RowStatus.UNCHANGED],
-            errors=tally[RowStatus.ERROR],
+            new=len(groups[RowStatus.NEW]),
+            updated=len(groups[RowStatus.UPDATED]),
+            unchanged=len(groups[RowStatus.UNCHANGED]),
+            errors=len(groups[RowStatus.ERROR]),
         )
 
     @cached_property
     def has_errors(self) -> bool:
-        return bool(self.file_issues) or any(row.status is RowStatus.ERROR for row in self.rows)
+        return bool(self.file_issues) or bool(self.rows_by_status[RowStatus.ERROR])
 
     @cached_property
     def issues(self) -> tuple[ImportIssue, ...]:
@@ -700,8 +706,8 @@ def _apply(workspace: Workspace, preview: ImportPreview) -> ImportResult:
             f"The import of {preview.path.name} has {errors} error(s); fix the file and "
             "preview it again. Nothing was imported."
         )
-    new_rows = [row for row in preview.rows if row.status is RowStatus.NEW]
-    updated_rows = [row for row in preview.rows if row.status is RowStatus.UPDATED]
+    new_rows = list(preview.rows_by_status[RowStatus.NEW])
+    updated_rows = list(preview.rows_by_status[RowStatus.UPDATED])
     try:
         with workspace.database.session() as session:
             connection = session.connection()

@@ -41,6 +41,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
+from qpmr_desktop.services.bulk_rows import no_cyclic_gc
+
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the container of old .xls (and .doc) files
 _DELIMITERS = (",", ";", "\t")
@@ -136,7 +138,10 @@ def read_table(path: Path, *, sheet: str | None = None) -> SourceTable:
     if sheet is not None:
         raise ImportFileError(f"{path} is a CSV file, which has no sheets (asked for {sheet!r}).")
     text, encoding = _decode(path, data)
-    return _read_csv(path, text, encoding)
+    # A row is two tuples: the collector would walk a big file's rows again
+    # and again while they are read (see bulk_rows.no_cyclic_gc).
+    with no_cyclic_gc():
+        return _read_csv(path, text, encoding)
 
 
 # ------------------------------------------------------------------ CSV

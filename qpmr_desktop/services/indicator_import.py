@@ -53,7 +53,7 @@ Contract of :func:`apply_import`:
   database in use), updates likewise, one per set of changed fields.
   Reading, previewing and applying 20,000 rows takes about half a second;
   the cyclic garbage collector is paused while previewing and applying
-  (``_collection_paused``).
+  (``bulk_rows.no_cyclic_gc``), and while a CSV file is read.
 * Imported figures are real data: ``is_sample`` is false.
 * Audit: one ``audit_entry`` for the import (table ``indicator_value``,
   row_id 0 because it is many rows, change ``import``, details JSON with the
@@ -69,11 +69,9 @@ Contract of :func:`apply_import`:
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, cached_property
@@ -89,6 +87,7 @@ from qpmr_desktop.domain.ids import IndicatorId
 from qpmr_desktop.domain.performance import Frequency, MeasureType, Polarity, ToleranceKind
 from qpmr_desktop.domain.periods import Quarter
 from qpmr_desktop.domain.units import Unit
+from qpmr_desktop.services.bulk_rows import no_cyclic_gc
 from qpmr_desktop.services.import_files import (
     FileKind,
     ImportFileError,
@@ -342,25 +341,6 @@ _FIRST_FIELD = 5
 _FIELD_POSITION = {name: _FIRST_FIELD + number for number, name in enumerate(STORED_FIELDS)}
 
 
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside the block (it resumes after, if it was on).
-
-    Previewing and applying 20,000 rows make hundreds of thousands of small
-    objects that live until the end, and the collector walked them over and
-    over for nothing: pausing it took a benchmark import from 1.42 s to 0.90 s
-    (tests/benchmarks/bench_indicators.py). Reference counting still frees
-    everything else; the pause is process-wide, for the second or so this takes.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def preview_import(
     *,
     workspace: Workspace,
@@ -369,7 +349,11 @@ def preview_import(
     period: Quarter | None = None,
 ) -> ImportPreview:
     """Plan the import of ``table`` through ``mapping``; the database is only read."""
-    with _collection_paused():
+    # Previewing and applying 20,000 rows make hundreds of thousands of small
+    # objects that live until the end; the collector walked them over and
+    # over for nothing (pausing it took a benchmark import from 1.42 s to
+    # 0.90 s, bench_indicators).
+    with no_cyclic_gc():
         return _preview(workspace, table, mapping, period)
 
 
@@ -695,7 +679,7 @@ def _stored_getter(names: tuple[str, ...]) -> Callable[[_StoredRow], tuple[objec
 
 def apply_import(*, workspace: Workspace, preview: ImportPreview) -> ImportResult:
     """Write ``preview`` in one transaction, or nothing; see the module contract."""
-    with _collection_paused():
+    with no_cyclic_gc():  # as in preview_import
         return _apply(workspace, preview)
 
 

@@ -226,7 +226,22 @@ def ratio_line(
     if goal is None:
         return f"  {label:<{width}}{ratio:>10.2f}x   (for information: no goal)"
     verdict = "met" if ratio <= goal else "NOT met"
-    return f"  {label:<{width}}{ratio:>10.2f}x   goal <= {goal:{goal_spec}}x: {verdict}"
+    line = f"  {label:<{width}}{ratio:>10.2f}x   goal <= {goal:{goal_spec}}x: {verdict}"
+    return line + paired_note(ours, base)
+
+
+def paired_note(ours: Sequence[float], base: Sequence[float]) -> str:
+    """The ratio run by run, for information: "; run by run 1.26x (1.13-1.87)".
+
+    The i-th samples of ``ours`` and ``base`` are taken in the same run,
+    seconds apart; this machine's speed drifts by up to 2x over minutes, which
+    moves the two medians apart, so the spread run by run shows how firm the
+    verdict on the medians is. Empty unless both have one sample per run.
+    """
+    if len(ours) != len(base) or len(ours) < 2:
+        return ""
+    ratios = [mine / theirs for mine, theirs in zip(ours, base, strict=True)]
+    return f"; run by run {median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
 
 
 def part_rows(samples: dict[str, list[float]], prefix: str) -> list[str]:

@@ -152,3 +152,16 @@ def test_a_run_measures_everything_and_fills_the_report(
     ):
         assert label in report
     assert report.count("goal <=") == 3
+
+
+def test_a_goal_line_also_gives_the_ratio_run_by_run() -> None:
+    from tests.benchmarks.bench_harness import ratio_line
+
+    ours = [0.30, 0.50, 0.32]  # the second run on a slow minute, both sides slower
+    base = [0.25, 0.40, 0.24]
+    line = ratio_line("ratio QPMR / baseline", ours, base, 1.5)
+
+    assert "1.28x   goal <= 1.5x: met" in line  # the medians' ratio decides
+    assert line.endswith("; run by run 1.25x (1.20-1.33)")
+    assert "run by run" not in ratio_line("one run", [0.3], [0.2], 1.5)
+    assert "run by run" not in ratio_line("for information", ours, base, None)

@@ -352,6 +352,44 @@ class FakeMinutesSource:
         raise NotFoundError("agenda item", item_id)
 
 
+class LocatingMinutesSource(FakeMinutesSource):
+    """``count`` meetings of two items each, newest first; it can say which meeting holds an item.
+
+    Item ids are the meeting's id times ten plus 0 or 1. ``oldest_venue``,
+    when given, is the oldest meeting's venue (one no other meeting has).
+    """
+
+    def __init__(self, count: int = 6, *, oldest_venue: str | None = None) -> None:
+        super().__init__()
+        self.summaries = [
+            replace(
+                SEED_MEETING,
+                id=MeetingId(100 + n),
+                item_count=2,
+                venue=oldest_venue if oldest_venue and n == count - 1 else SEED_MEETING.venue,
+            )
+            for n in range(count)
+        ]
+        self.items = {
+            meeting.id: [
+                AgendaItemSummary(AgendaItemId(meeting.id * 10 + k), meeting.id, str(k + 1), "Fees")
+                for k in range(2)
+            ]
+            for meeting in self.summaries
+        }
+
+    def meetings(self) -> Sequence[MeetingSummary]:
+        self.calls.append(("meetings", 0))
+        return self.summaries
+
+    def meeting_of_item(self, item_id: AgendaItemId) -> MeetingId:
+        self.calls.append(("meeting_of_item", item_id))
+        for meeting_id, items in self.items.items():
+            if any(item.id == item_id for item in items):
+                return meeting_id
+        raise NotFoundError("agenda item", item_id)
+
+
 def _apologies(item: AgendaItemSummary) -> ItemMinutes:
     point = PointView(
         PointId(item.id * 100 + 1),

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,7 @@ from PySide6.QtCore import (
 )
 from pytestqt.qtbot import QtBot
 
-from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
-from qpmr_desktop.services.errors import NotFoundError
+from qpmr_desktop.domain.ids import AgendaItemId
 from qpmr_desktop.services.minutes import get_item_minutes
 from qpmr_desktop.services.read_models import AgendaItemSummary, MeetingSummary, PointView
 from qpmr_desktop.services.workspace import Workspace, open_workspace
@@ -33,7 +31,7 @@ from qpmr_desktop.ui.minutes_model import (
 )
 from qpmr_desktop.ui.minutes_tab import MinutesTab
 from qpmr_desktop.ui.roles import ItemRole
-from tests.gui.conftest import SEED_MEETING, FakeMinutesSource, ModelChecker
+from tests.gui.conftest import SEED_MEETING, FakeMinutesSource, LocatingMinutesSource, ModelChecker
 
 Display = Qt.ItemDataRole.DisplayRole
 ToolTip = Qt.ItemDataRole.ToolTipRole
@@ -245,34 +243,6 @@ def test_the_filter_does_not_load_anything(
 
 
 # ------------------------------------------------------------------ finding an item by id
-
-
-class LocatingMinutesSource(FakeMinutesSource):
-    """The fake over ``count`` meetings of two items each, that can say which meeting holds one."""
-
-    def __init__(self, count: int = 6) -> None:
-        super().__init__()
-        self.summaries = [
-            replace(SEED_MEETING, id=MeetingId(100 + n), item_count=2) for n in range(count)
-        ]
-        self.items = {
-            meeting.id: [
-                AgendaItemSummary(AgendaItemId(meeting.id * 10 + k), meeting.id, str(k + 1), "Fees")
-                for k in range(2)
-            ]
-            for meeting in self.summaries
-        }
-
-    def meetings(self) -> Sequence[MeetingSummary]:
-        self.calls.append(("meetings", 0))
-        return self.summaries
-
-    def meeting_of_item(self, item_id: AgendaItemId) -> MeetingId:
-        self.calls.append(("meeting_of_item", item_id))
-        for meeting_id, items in self.items.items():
-            if any(item.id == item_id for item in items):
-                return meeting_id
-        raise NotFoundError("agenda item", item_id)
 
 
 def test_item_index_finds_an_item_after_reloads_and_refreshes(model: MinutesTreeModel) -> None:

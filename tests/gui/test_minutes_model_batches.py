@@ -8,7 +8,6 @@ filter, a lifecycle change) still finds it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -18,50 +17,23 @@ from pytestqt.qtbot import QtBot
 
 from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
 from qpmr_desktop.domain.minutes import MinutesStatus
-from qpmr_desktop.services.read_models import AgendaItemSummary, LazyRows, MeetingSummary
+from qpmr_desktop.services.read_models import LazyRows, MeetingSummary
 from qpmr_desktop.ui.minutes_model import MinutesFilterProxy, MinutesTreeModel
 from qpmr_desktop.ui.minutes_tab import MinutesTab
 from qpmr_desktop.ui.roles import ItemRole
-from tests.gui.conftest import SEED_MEETING, FakeMinutesSource, ModelChecker, shows_window
+from tests.gui.conftest import LocatingMinutesSource, ModelChecker, shows_window
 
 MEETINGS = 100
 BATCH = 40
 ROOT = QModelIndex()
 
 
-class ManyMeetingsSource(FakeMinutesSource):
-    """``MEETINGS`` meetings, newest first, of two items each; it can say which meeting holds one.
-
-    The oldest is held in "Council Chamber Annexe & <Room 5>", a venue no other
-    meeting has, for the filter to find.
-    """
+class ManyMeetingsSource(LocatingMinutesSource):
+    """``MEETINGS`` meetings of two items each; the oldest is held in "Council Chamber Annexe &
+    <Room 5>", a venue no other meeting has, for the filter to find."""
 
     def __init__(self, count: int = MEETINGS) -> None:
-        super().__init__()
-        self.summaries = [
-            replace(
-                SEED_MEETING,
-                id=MeetingId(100 + n),
-                item_count=2,
-                venue="Council Chamber Annexe & <Room 5>" if n == count - 1 else "Room 1",
-            )
-            for n in range(count)
-        ]
-        self.items = {
-            meeting.id: [
-                AgendaItemSummary(AgendaItemId(meeting.id * 10 + k), meeting.id, str(k + 1), "Fees")
-                for k in range(2)
-            ]
-            for meeting in self.summaries
-        }
-
-    def meetings(self) -> Sequence[MeetingSummary]:
-        self.calls.append(("meetings", 0))
-        return self.summaries
-
-    def meeting_of_item(self, item_id: AgendaItemId) -> MeetingId:
-        self.calls.append(("meeting_of_item", item_id))
-        return MeetingId(item_id // 10)
+        super().__init__(count, oldest_venue="Council Chamber Annexe & <Room 5>")
 
 
 @pytest.fixture

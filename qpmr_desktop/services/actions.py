@@ -82,7 +82,8 @@ from qpmr_desktop.services.action_tracker import (
     TrackerChoices,
     search_text,
 )
-from qpmr_desktop.services.bulk_rows import converted, driver_rows, no_cyclic_gc
+from qpmr_desktop.services.bulk_rows import converted, driver_rows
+from qpmr_desktop.services.collector import no_cyclic_gc
 from qpmr_desktop.services.errors import NotFoundError
 from qpmr_desktop.services.minutes import resolution_label
 from qpmr_desktop.services.read_models import (
@@ -180,7 +181,7 @@ def read_action_tracker(*, workspace: Workspace, today: dt.date) -> ActionTracke
 
     The tracker's ``choices`` are the plans, areas, people and leads read with it.
     """
-    # Tens of thousands of tuples that hold no cycles: see bulk_rows.no_cyclic_gc.
+    # Tens of thousands of tuples that hold no cycles: see collector.no_cyclic_gc.
     with no_cyclic_gc():
         return _read_action_tracker(workspace, today)
 

@@ -11,13 +11,12 @@ Contract:
   ``column`` to what its SQLAlchemy type makes of it (a date, a time, an
   enum member, a bool), so a caller converts a column of 20,000 rows by
   looking values up instead of calling the type 20,000 times.
-- ``no_cyclic_gc()`` holds off Python's cycle collector for a block that
-  builds many objects that hold no reference cycles.
 
 Why: SQLAlchemy's result rows convert every date and status of every row,
 and with the collector running the building of the register's 20,000
-``ResolutionRow`` took twice as long; together the register took four times
-its raw ``sqlite3`` query (bench_minutes). These are the two costs between
+``ResolutionRow`` took twice as long (``collector.no_cyclic_gc`` holds it
+off); together the register took four times its raw ``sqlite3`` query
+(bench_minutes). These are the two costs between
 the driver's rows and the read models; everything else stays in the
 services that use them (``minutes.list_meetings``,
 ``minutes_search.list_resolutions``).
@@ -25,14 +24,12 @@ services that use them (``minutes.list_meetings``,
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["converted", "driver_rows", "no_cyclic_gc"]
+__all__ = ["converted", "driver_rows"]
 
 # Compiled SQL text by statement (held, so never mistaken for another) and dialect name.
 _SQL: dict[tuple[sa.Executable, str], str] = {}
@@ -73,23 +70,3 @@ def converted(column: sa.Column[Any], dialect: sa.Dialect, stored: Iterable[Any]
     if process is None:
         return {value: value for value in distinct}
     return {value: process(value) for value in distinct}
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """Hold off Python's cycle collector for the block (see the module).
-
-    The collector runs every few hundred new container objects, each pass
-    walking the young objects again and now and then every object in the
-    process. Reference counting still frees everything meanwhile, and the
-    collector runs again afterwards. Mercurial's ``util.nogc`` does the same
-    for the same reason.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()

@@ -41,7 +41,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
-from qpmr_desktop.services.bulk_rows import no_cyclic_gc
+from qpmr_desktop.services.collector import no_cyclic_gc
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the container of old .xls (and .doc) files
@@ -139,7 +139,7 @@ def read_table(path: Path, *, sheet: str | None = None) -> SourceTable:
         raise ImportFileError(f"{path} is a CSV file, which has no sheets (asked for {sheet!r}).")
     text, encoding = _decode(path, data)
     # A row is two tuples: the collector would walk a big file's rows again
-    # and again while they are read (see bulk_rows.no_cyclic_gc).
+    # and again while they are read (see collector.no_cyclic_gc).
     with no_cyclic_gc():
         return _read_csv(path, text, encoding)
 

@@ -53,7 +53,7 @@ Contract of :func:`apply_import`:
   database in use), updates likewise, one per set of changed fields.
   Reading, previewing and applying 20,000 rows takes about half a second;
   the cyclic garbage collector is paused while previewing and applying
-  (``bulk_rows.no_cyclic_gc``), and while a CSV file is read.
+  (``collector.no_cyclic_gc``), and while a CSV file is read.
 * Imported figures are real data: ``is_sample`` is false.
 * Audit: one ``audit_entry`` for the import (table ``indicator_value``,
   row_id 0 because it is many rows, change ``import``, details JSON with the
@@ -87,7 +87,7 @@ from qpmr_desktop.domain.ids import IndicatorId
 from qpmr_desktop.domain.performance import Frequency, MeasureType, Polarity, ToleranceKind
 from qpmr_desktop.domain.periods import Quarter
 from qpmr_desktop.domain.units import Unit
-from qpmr_desktop.services.bulk_rows import no_cyclic_gc
+from qpmr_desktop.services.collector import no_cyclic_gc
 from qpmr_desktop.services.import_files import (
     FileKind,
     ImportFileError,

@@ -76,7 +76,8 @@ from qpmr_desktop.domain.minutes import (
     MinutesStatus,
     PointKind,
 )
-from qpmr_desktop.services.bulk_rows import converted, driver_rows, no_cyclic_gc
+from qpmr_desktop.services.bulk_rows import converted, driver_rows
+from qpmr_desktop.services.collector import no_cyclic_gc
 from qpmr_desktop.services.errors import NotFoundError
 from qpmr_desktop.services.read_models import (
     AgendaItemSummary,

@@ -62,7 +62,8 @@ from sqlmodel import col
 
 from qpmr_desktop.domain.ids import AgendaItemId, MeetingId
 from qpmr_desktop.domain.minutes import MinutesStatus
-from qpmr_desktop.services.bulk_rows import converted, driver_rows, no_cyclic_gc
+from qpmr_desktop.services.bulk_rows import converted, driver_rows
+from qpmr_desktop.services.collector import no_cyclic_gc
 from qpmr_desktop.services.minutes import resolution_label
 from qpmr_desktop.services.read_models import MatchSource, ResolutionRow, SearchHit
 from qpmr_desktop.services.workspace import Workspace

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from qpmr_desktop.domain.minutes import MinutesStatus
-from qpmr_desktop.services.bulk_rows import converted, driver_rows, no_cyclic_gc
+from qpmr_desktop.services.bulk_rows import converted, driver_rows
+from qpmr_desktop.services.collector import no_cyclic_gc
 from qpmr_desktop.services.workspace import Workspace, open_workspace
 from qpmr_desktop.storage.tables import Committee, Meeting
 from qpmr_desktop.storage.versioning import table_of

@@ -34,14 +34,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from operator import itemgetter
-from typing import Any, TypeVar
+from itertools import repeat
+from operator import eq, itemgetter
+from typing import TypeVar
 
 from qpmr_desktop.domain.periods import PeriodError, Quarter
 from qpmr_desktop.domain.units import round_displayed
 from qpmr_desktop.domain.value_parsing import (
     PROVISIONAL,
-    ParsedNumber,
     ValueParseError,
     parse_number,
     parse_polarity,
@@ -175,6 +175,7 @@ class _Source:
 
 
 _Parsed = TypeVar("_Parsed")
+_Part = TypeVar("_Part")
 
 # An indicator field a row gives in words that could not be read, and why.
 _Problem = tuple[NativeField, _Source, str]
@@ -262,7 +263,10 @@ def read_candidates(
     elif mapping.value_columns:
         candidates = [candidate for row in table.rows for candidate in _read_wide_row(row, layout)]
     else:
-        candidates = _read_long_rows(table.rows, layout)
+        columns = _LongColumns(table.rows, layout)
+        candidates = columns.candidates()
+        if columns.keys_are_distinct():
+            return CandidateRead(candidates, file_issues, unused, notes)
     _mark_duplicates(candidates)
     return CandidateRead(candidates, file_issues, unused, notes)
 
@@ -592,6 +596,9 @@ class _LongColumns:
         self.names: list[str] = []
         self.fields: list[Sequence[object]] = []
         self.decimals = [0] * len(rows)
+        # Each row's stripped ref and (year, quarter), for keys_are_distinct.
+        self.ref_texts: list[str] = []
+        self.period_keys: list[tuple[int, int] | None] = []
 
     def column(self, field: tuple[_Source | None, int]) -> list[str]:
         """Each row's text of ``field`` (see ``_Layout.long_ref``); "" without a source."""
@@ -642,6 +649,15 @@ class _LongColumns:
             )
         ]
 
+    def keys_are_distinct(self) -> bool:
+        """Whether no two rows (read by ``candidates``) name the same ref and period.
+
+        Checked with one set of plain tuples, built in C: when it holds (it
+        nearly always does), no row is a duplicate and ``_mark_duplicates``,
+        a Python loop over every candidate, has nothing to do.
+        """
+        return len(set(zip(self.ref_texts, self.period_keys, strict=True))) == len(self.rows)
+
     def check_widths(self) -> None:
         header_count = self.layout.header_count
         if max(map(len, self.cells_of), default=0) <= header_count:
@@ -655,17 +671,23 @@ class _LongColumns:
         refs = [text.strip() for text in self.column(self.layout.long_ref)]
         missing = ((at, "no indicator ref.") for at, ref in enumerate(refs) if not ref)
         self.report(missing, self.layout.long_ref[0])
+        self.ref_texts = refs
         return refs
 
     def periods(self) -> list[Quarter | None]:
         layout = self.layout
         source = layout.long_period[0]
         if source is None:
-            return [layout.file_period] * len(self.rows)
+            period = layout.file_period
+            key = None if period is None else (period.year, period.quarter)
+            self.period_keys = [key] * len(self.rows)
+            return [period] * len(self.rows)
         period_format = layout.period_format
         texts = self.column(layout.long_period)
         parsed, failed = _parse_distinct(texts, lambda text: _parse_period(text, period_format))
         self.report(_failures(texts, failed), source)
+        keys = {text: (period.year, period.quarter) for text, period in parsed.items()}
+        self.period_keys = list(map(keys.get, texts))
         return list(map(parsed.get, texts))
 
     def figures(self) -> list[str | None]:
@@ -675,29 +697,27 @@ class _LongColumns:
         source = layout.long_value[0]
         if source is not None:
             texts = self.column(layout.long_value)
-            parsed = self.numbers_of(source, texts, "value")
-            value_symbols = _looked_up(texts, parsed, "status_symbol", None)
-            self.decimals = _looked_up(texts, parsed, "decimals", 0)
+            figures = self.numbers_of(source, texts, "value")
+            value_symbols = figures.each(figures.symbols, texts, None)
+            self.decimals = figures.each(figures.decimals, texts, 0)
         for name, source, index, counts_decimals in layout.long_figures:
             # A symbol on a target or comparator ("[c]") says why it is
             # missing; the row's status is about its own value.
             texts = self.column((source, index))
-            parsed = self.numbers_of(source, texts, name)
+            figures = self.numbers_of(source, texts, name)
             if counts_decimals:
                 self.decimals = list(
-                    map(max, self.decimals, _looked_up(texts, parsed, "decimals", 0))
+                    map(max, self.decimals, figures.each(figures.decimals, texts, 0))
                 )
         return value_symbols
 
-    def numbers_of(
-        self, source: _Source, texts: Sequence[str], name: str
-    ) -> dict[str, ParsedNumber]:
-        """``texts`` read as figures into the field ``name``; each readable text's figure."""
-        parsed, failed = _parse_distinct(texts, _parse_number)
-        self.report(_failures(texts, failed, suffix="."), source)
+    def numbers_of(self, source: _Source, texts: Sequence[str], name: str) -> _ColumnFigures:
+        """``texts`` read as figures into the field ``name``; what each distinct text reads as."""
+        figures = _ColumnFigures.read(texts)
+        self.report(_failures(texts, figures.failed, suffix="."), source)
         self.names.append(name)
-        self.fields.append(_looked_up(texts, parsed, "value", None))
-        return parsed
+        self.fields.append(figures.each(figures.values, texts, None))
+        return figures
 
     def status(self, value_symbols: Sequence[str | None]) -> None:
         """Read the commentary, the status column and the symbols into ``fields``."""
@@ -717,16 +737,19 @@ class _LongColumns:
             self.fields.append([text.strip() for text in self.column(layout.long_commentary)])
         if layout.long_value[0] is None and source is None:
             return
-        pairs = list(zip(statuses, value_symbols, strict=True))
-        disagreeing = (
-            (at, f"the status {status!r} disagrees with the {marked!r} marked on the value.")
-            for at, (status, marked) in enumerate(pairs)
-            if status and marked and status != marked
-        )
-        self.report(disagreeing, source)
-        symbols = [status or marked for status, marked in pairs]
+        if any(value_symbols):
+            pairs = list(zip(statuses, value_symbols, strict=True))
+            disagreeing = (
+                (at, f"the status {status!r} disagrees with the {marked!r} marked on the value.")
+                for at, (status, marked) in enumerate(pairs)
+                if status and marked and status != marked
+            )
+            self.report(disagreeing, source)
+            symbols = [status or marked for status, marked in pairs]
+        else:  # the usual case, plain figures: the status column says it all
+            symbols = list(statuses)
         self.names += ["status_symbol", "provisional"]
-        self.fields += [symbols, [symbol == PROVISIONAL for symbol in symbols]]
+        self.fields += [symbols, list(map(eq, symbols, repeat(PROVISIONAL)))]
 
 
 def _status_symbol(text: str) -> str:
@@ -757,18 +780,46 @@ def _failures(
     return [(at, failed[text] + suffix) for at, text in enumerate(texts) if text in failed]
 
 
-def _looked_up(
-    texts: Sequence[str], parsed: Mapping[str, ParsedNumber], attribute: str, missing: Any
-) -> list[Any]:
-    """Each text's figure's ``attribute``, ``missing`` where the text could not be read.
+@dataclass(frozen=True, slots=True)
+class _ColumnFigures:
+    """A column's distinct texts read as figures, by text: each readable one's value, decimals
+    and status symbol, and why each other one cannot be read.
 
-    One dictionary by distinct text, looked up by ``map`` in C: a Python
-    expression per row and column cost a third of reading a 20,000-row file.
+    Each distinct text is parsed once, and its parts kept in one dictionary
+    each, so that a column is looked up by ``map`` in C (see ``each``): a
+    Python expression per row and column cost a third of reading a
+    20,000-row file (bench_indicators).
     """
-    by_text = {text: getattr(figure, attribute) for text, figure in parsed.items()}
-    try:
-        return list(map(by_text.__getitem__, texts))
-    except KeyError:  # some texts could not be read
+
+    values: dict[str, float | None]
+    decimals: dict[str, int]
+    symbols: dict[str, str | None]
+    failed: dict[str, str]
+
+    @classmethod
+    def read(cls, texts: Iterable[str]) -> _ColumnFigures:
+        values: dict[str, float | None] = {}
+        decimals: dict[str, int] = {}
+        symbols: dict[str, str | None] = {}
+        failed: dict[str, str] = {}
+        for text in set(texts):
+            try:
+                figure = _parse_number(text)
+            except ValueError as error:  # ValueParseError, as _parse_distinct catches
+                failed[text] = str(error)
+                continue
+            values[text] = figure.value
+            decimals[text] = figure.decimals
+            symbols[text] = figure.status_symbol
+        return cls(values, decimals, symbols, failed)
+
+    def each(
+        self, by_text: Mapping[str, _Part], texts: Sequence[str], missing: _Part
+    ) -> list[_Part]:
+        """``by_text`` of each of ``texts`` (one of this column's dictionaries); ``missing``
+        where the text could not be read."""
+        if not self.failed:
+            return list(map(by_text.__getitem__, texts))
         return [by_text.get(text, missing) for text in texts]
 
 

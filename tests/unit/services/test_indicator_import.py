@@ -859,6 +859,28 @@ _MAPPINGS = (
 )
 
 
+def _cell_rows(*, max_rows: int) -> st.SearchStrategy[list[list[str]]]:
+    """Up to ``max_rows`` rows of _CELLS, some shorter or longer than the headers."""
+    return st.lists(
+        st.lists(st.sampled_from(_CELLS), max_size=len(NATIVE_HEADERS) + 2),
+        min_size=1,
+        max_size=max_rows,
+    )
+
+
+def _table_of(cell_rows: list[list[str]]) -> SourceTable:
+    """A CSV table with the native headers (in capitals) over ``cell_rows``."""
+    return SourceTable(
+        path=Path("rows.csv"),
+        kind=FileKind.CSV,
+        headers=tuple(header.upper() for header in NATIVE_HEADERS),
+        rows=tuple(
+            SourceRow(number=number, cells=tuple(cells))
+            for number, cells in enumerate(cell_rows, start=2)
+        ),
+    )
+
+
 def _long_row_through_the_general_reader(
     row: SourceRow, layout: import_rows._Layout
 ) -> import_rows.Candidate:
@@ -875,26 +897,11 @@ def _long_row_through_the_general_reader(
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.sampled_from(_MAPPINGS),
-    st.lists(
-        st.lists(st.sampled_from(_CELLS), max_size=len(NATIVE_HEADERS) + 2),
-        min_size=1,
-        max_size=4,
-    ),
-)
+@given(st.sampled_from(_MAPPINGS), _cell_rows(max_rows=4))
 def test_long_rows_are_read_as_the_general_reader_reads_them(
     mapping: ColumnMapping, cell_rows: list[list[str]]
 ) -> None:
-    table = SourceTable(
-        path=Path("rows.csv"),
-        kind=FileKind.CSV,
-        headers=tuple(header.upper() for header in NATIVE_HEADERS),
-        rows=tuple(
-            SourceRow(number=number, cells=tuple(cells))
-            for number, cells in enumerate(cell_rows, start=2)
-        ),
-    )
+    table = _table_of(cell_rows)
     fast, _, _ = import_rows._resolve(table, mapping, None)
     general, _, _ = import_rows._resolve(table, mapping, None)
     assert fast is not None
@@ -906,6 +913,28 @@ def test_long_rows_are_read_as_the_general_reader_reads_them(
     assert candidates == expected
     for candidate, reference in zip(candidates, expected, strict=True):
         assert list(candidate.values) == list(reference.values)  # the order changes are listed in
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_MAPPINGS), _cell_rows(max_rows=5))
+def test_rows_said_to_have_distinct_keys_have_no_duplicate(
+    mapping: ColumnMapping, cell_rows: list[list[str]]
+) -> None:
+    # read_candidates skips the duplicate search when the columns say every
+    # (ref, period) is distinct: the search must then find nothing.
+    table = _table_of(cell_rows)
+    layout, _, _ = import_rows._resolve(table, mapping, None)
+    assert layout is not None
+    columns = import_rows._LongColumns(table.rows, layout)
+    candidates = columns.candidates()
+    issues_before = [list(candidate.issues) for candidate in candidates]
+
+    import_rows._mark_duplicates(candidates)
+
+    found_duplicates = [list(candidate.issues) for candidate in candidates] != issues_before
+    if columns.keys_are_distinct():
+        assert not found_duplicates
+    assert import_rows.read_candidates(table, mapping, period=None).candidates == candidates
 
 
 def test_every_audit_entry_of_an_import_has_the_same_time(

@@ -400,17 +400,25 @@ def _preview(
             unused_columns=read.unused_columns,
         )
     candidates = read.candidates
-    refs = {candidate.ref for candidate in candidates if candidate.ref}
+    # Each candidate's ref read once, by map in C; the refs and years the
+    # file names from the distinct values (hashing a Quarter runs Python
+    # code, so periods are told apart by object first).
+    refs_named = list(map(attrgetter("ref"), candidates))
+    refs = set(refs_named) - {""}
+    periods = list(map(attrgetter("period"), candidates))
+    distinct_periods = dict(zip(map(id, periods), periods, strict=True)).values()
+    years = {period.year for period in distinct_periods if period is not None}
     with workspace.database.session() as session:
         connection = session.connection()
         existing = _existing_indicators(connection, refs)
-        years = {candidate.period.year for candidate in candidates if candidate.period}
         stored = _stored_values(
             connection, [indicator.id for indicator in existing.values()], years
         )
     notes = list(read.notes)
-    new_indicators = _plan_new_indicators(candidates, mapping, existing)
-    notes.extend(_differences(candidates, existing, mapping))
+    new_indicators = (
+        _plan_new_indicators(candidates, mapping, existing) if refs - existing.keys() else []
+    )
+    notes.extend(_differences(candidates, refs_named, existing, mapping))
     rows = _planned_rows(candidates, existing, stored)
     return ImportPreview(
         table=table,
@@ -593,23 +601,28 @@ def _and_list(words: Sequence[str]) -> str:
 
 
 def _differences(
-    candidates: Sequence[Candidate], existing: Mapping[str, _Existing], mapping: ColumnMapping
+    candidates: Sequence[Candidate],
+    refs: Sequence[str],
+    existing: Mapping[str, _Existing],
+    mapping: ColumnMapping,
 ) -> list[str]:
     """Notes where the import describes an existing indicator differently (its settings are kept).
 
     What the import "says" is what it would create: the mapping's entry for
-    the ref first, then the file's column.
+    the ref first, then the file's column. ``refs`` are the candidates' refs.
     """
     notes: list[str] = []
     seen: set[tuple[str, NativeField]] = set()
-    # Rows that say the same about an indicator share one attributes dict.
-    checked: set[tuple[str, int]] = set()
-    for candidate in candidates:
+    # Rows that say the same about an indicator share one attributes dict:
+    # only the first candidate of each (ref, attributes) is looked at, found
+    # by zip and dict in C (reversed, so that the first occurrence wins).
+    said = list(zip(refs, map(id, map(attrgetter("attributes"), candidates)), strict=True))
+    first_of = dict(zip(reversed(said), range(len(said) - 1, -1, -1), strict=True))
+    for position in sorted(first_of.values()):
+        candidate = candidates[position]
         indicator = existing.get(candidate.ref)
-        said = (candidate.ref, id(candidate.attributes))
-        if indicator is None or said in checked:
+        if indicator is None:
             continue
-        checked.add(said)
         settings = mapping.settings_for(candidate.ref)
         for native in INDICATOR_FIELDS:
             name = _REQUIRED[native]
@@ -831,26 +844,56 @@ def _insert_values(
         return
     table = IndicatorValue.__table__  # type: ignore[attr-defined]
     names = ("indicator_id", "year", "quarter", *(name for name, _ in _INSERT_COLUMNS))
-    defaults = tuple(value for _, value in _INSERT_COLUMNS)
+    defaults = tuple(_driver_value(value) for _, value in _INSERT_COLUMNS)
     bound = _Bound.of(connection, sa.insert(table).values({n: sa.bindparam(n) for n in names}))
     # Each record in the compiled statement's order, picked by one itemgetter
     # from the key, the file's fields and then the defaults (the first of a
     # name wins): a dict per row, merged and read by name, cost 0.1 s for
-    # 10,000 rows. Rows that set the same fields share the itemgetter.
-    pickers: dict[tuple[str, ...], Callable[[tuple[object, ...]], tuple[object, ...]]] = {}
+    # 10,000 rows. Rows that set the same fields share the itemgetter, and
+    # know where their one boolean field is (see _driver_value).
+    pickers: dict[
+        tuple[str, ...], tuple[Callable[[tuple[object, ...]], tuple[object, ...]], int]
+    ] = {}
     records = []
     for row in rows:
         period = row.period
         assert period is not None  # only rows without issues are NEW
         fields, figures = names_and_figures(row.values)
-        picker = pickers.get(fields)
-        if picker is None:
+        known = pickers.get(fields)
+        if known is None:
             given = ("indicator_id", "year", "quarter", *fields, *(n for n, _ in _INSERT_COLUMNS))
-            picker = pickers[fields] = itemgetter(*(given.index(name) for name in bound.order))
+            known = pickers[fields] = (
+                itemgetter(*(given.index(name) for name in bound.order)),
+                fields.index(_PROVISIONAL) if _PROVISIONAL in fields else -1,
+            )
+        pick, provisional_at = known
+        if provisional_at >= 0:
+            figures = (
+                *figures[:provisional_at],
+                _driver_value(figures[provisional_at]),
+                *figures[provisional_at + 1 :],
+            )
         records.append(
-            picker((ids[row.indicator_ref], period.year, period.quarter, *figures, *defaults))
+            pick((ids[row.indicator_ref], period.year, period.quarter, *figures, *defaults))
         )
     _bulk_execute(connection, bound, records)
+
+
+# The one boolean among the fields a file sets (STORED_FIELDS).
+_PROVISIONAL = "provisional"
+
+
+def _driver_value(value: object) -> object:
+    """``value`` as SQLite's driver binds it directly: a bool as the 0 or 1 SQLite stores.
+
+    SQLite has no booleans. The driver binds a bool, which is not exactly an
+    int, through its adaptation protocol, which looks for __adapt__ and
+    __conform__ and formats an AttributeError for each: a seventh of
+    importing a 20,000-row file went there (callgrind, bench_indicators). An
+    int is bound as it is, and the row stored is the same (SQLAlchemy's
+    Boolean reads 0 and 1 back as False and True).
+    """
+    return int(value) if type(value) is bool else value
 
 
 @dataclass(frozen=True)
@@ -918,9 +961,14 @@ def _update_values(connection: sa.Connection, rows: Sequence[PlannedRow]) -> boo
         bound = _Bound.of(connection, statement)
         keys = (*(f"_{name}" for name in names), "_id", "_version")
         records = given
+        if _PROVISIONAL in names:  # as in _insert_values
+            at = names.index(_PROVISIONAL)
+            records = [
+                (*record[:at], _driver_value(record[at]), *record[at + 1 :]) for record in given
+            ]
         if bound.order != keys:
             picker = itemgetter(*(keys.index(name) for name in bound.order))
-            records = [picker(record) for record in given]
+            records = [picker(record) for record in records]
         result = _bulk_execute(connection, bound, records)
         if result.rowcount != len(records):
             return False

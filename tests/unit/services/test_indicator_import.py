@@ -22,7 +22,7 @@ from qpmr_desktop.domain.performance import MeasureType, Polarity, ToleranceKind
 from qpmr_desktop.domain.periods import Quarter
 from qpmr_desktop.domain.units import Unit
 from qpmr_desktop.services import import_rows, indicator_import
-from qpmr_desktop.services.import_files import FileKind, SourceRow, SourceTable
+from qpmr_desktop.services.import_files import FileKind, SourceRow, SourceTable, read_table
 from qpmr_desktop.services.import_mapping import (
     ColumnMapping,
     ComparatorRows,
@@ -30,6 +30,7 @@ from qpmr_desktop.services.import_mapping import (
     NativeField,
     PeriodFormat,
     ValueColumn,
+    guess_mapping,
 )
 from qpmr_desktop.services.indicator_import import (
     ImportConflictError,
@@ -39,7 +40,7 @@ from qpmr_desktop.services.indicator_import import (
     apply_import,
 )
 from qpmr_desktop.services.workspace import Workspace, open_workspace
-from qpmr_desktop.storage.tables import AuditEntry
+from qpmr_desktop.storage.tables import AuditEntry, IndicatorValue
 from tests.unit.services.test_indicator_import_support import (
     NATIVE_HEADERS,
     native_row,
@@ -266,6 +267,51 @@ def test_bad_unit_polarity_and_status_are_error_rows(workspace: Workspace, tmp_p
     assert messages[2].startswith("row 4, column status: 'maybe' is not a data-status symbol")
 
 
+def test_provisional_flags_are_stored_as_sqlite_stores_booleans(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # The import binds 0 and 1 for booleans (the driver's slow path for bool
+    # is avoided); the rows must be what SQLAlchemy writes and reads back.
+    first = write_csv(
+        tmp_path / "first.csv",
+        [
+            NATIVE_HEADERS,
+            new_indicator("A <&>", "Q1 2017/18", "10", status="p"),
+            new_indicator("A <&>", "Q2 2017/18", "11"),
+        ],
+    )
+    apply_import(workspace=workspace, preview=preview(workspace, first))
+    revised = write_csv(
+        tmp_path / "revised.csv",
+        [
+            NATIVE_HEADERS,
+            native_row(indicator_ref="A <&>", period="Q1 2017/18", value="10", status="final"),
+            native_row(indicator_ref="A <&>", period="Q2 2017/18", value="11", status="p"),
+        ],
+    )
+    planned = preview(workspace, revised)
+    assert [[(c.field, c.old, c.new) for c in row.changes] for row in planned.rows] == [
+        [("status_symbol", "p", None), ("provisional", True, False)],
+        [("status_symbol", None, "p"), ("provisional", False, True)],
+    ]
+    apply_import(workspace=workspace, preview=planned)
+
+    with workspace.database.session() as session:
+        raw = session.connection().exec_driver_sql(
+            "SELECT typeof(provisional), provisional, typeof(is_sample), is_sample "
+            "FROM indicator_value ORDER BY year, quarter"
+        )
+        assert raw.all() == [("integer", 0, "integer", 0), ("integer", 1, "integer", 0)]
+        read = [
+            (row.provisional, row.is_sample, row.version)
+            for row in session.exec(select(IndicatorValue).order_by(col(IndicatorValue.quarter)))
+        ]
+    assert read == [
+        (False, False, 2),
+        (True, False, 2),
+    ]
+
+
 def test_duplicate_rows_within_a_file_are_both_reported(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -455,6 +501,68 @@ def test_the_file_does_not_change_an_existing_indicators_settings(
     indicator = stored_indicator(workspace, "A")
     assert indicator is not None
     assert indicator["unit"] == "days"
+
+
+def test_each_difference_is_noted_once_at_the_first_row_that_says_it(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    first = write_csv(
+        tmp_path / "a.csv",
+        [
+            NATIVE_HEADERS,
+            new_indicator("A", "Q1 2017/18", "1", unit="days"),
+            new_indicator("B <&>", "Q1 2017/18", "1", theme="Live Well"),
+        ],
+    )
+    apply_import(workspace=workspace, preview=preview(workspace, first))
+    second = write_csv(
+        tmp_path / "b.csv",
+        [
+            NATIVE_HEADERS,
+            new_indicator("B <&>", "Q2 2017/18", "2", theme="Work Well 💼"),
+            new_indicator("A", "Q2 2017/18", "2", unit="weeks"),
+            new_indicator("A", "Q3 2017/18", "3", unit="weeks"),
+            new_indicator("A", "Q4 2017/18", "4", unit="weeks", indicator_name="Другое"),
+        ],
+    )
+    planned = preview(workspace, second)
+    assert planned.notes == (
+        (
+            "row 2: the import gives B <&>'s theme as 'Work Well 💼', the database has "
+            "'Live Well'; the database's is kept."
+        ),
+        (
+            "row 3: the import gives A's unit as 'weeks', the database has 'days'; the "
+            "database's is kept."
+        ),
+        (
+            "row 5: the import gives A's name as 'Другое', the database has 'Indicator A'; "
+            "the database's is kept."
+        ),
+    )
+
+    # Without indicator columns every row says the same (the mapping's
+    # settings), and the note names the first of A's rows.
+    third = write_csv(
+        tmp_path / "c.csv",
+        [
+            ["indicator_ref", "period", "value"],
+            ["B <&>", "Q3 2017/18", "3"],
+            ["A", "Q1 2018/19", "5"],
+            ["A", "Q2 2018/19", "6"],
+        ],
+    )
+    table = read_table(third)
+    mapping = replace(
+        guess_mapping(table), indicators={"A": IndicatorSettings(unit=Unit.PERCENTAGE)}
+    )
+    planned = preview(workspace, third, mapping)
+    assert planned.notes == (
+        (
+            "row 3: the import gives A's unit as 'percentage', the database has 'days'; the "
+            "database's is kept."
+        ),
+    )
 
 
 def test_new_indicator_settings_come_from_the_mapping_then_the_file_then_defaults(

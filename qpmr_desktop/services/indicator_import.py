@@ -75,8 +75,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, cached_property
-from itertools import compress
-from operator import attrgetter, itemgetter, ne
+from itertools import compress, repeat
+from operator import attrgetter, is_, itemgetter, ne
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -652,9 +652,11 @@ def _planned_rows(
 ) -> tuple[PlannedRow, ...]:
     """What the import does with each candidate, compared with its stored row.
 
-    One loop, with names bound outside it and PlannedRows made positionally:
-    this runs once per row of the file (20,000 in the benchmark), and a call
-    per row with keywords cost a fifth more.
+    One loop, with names bound outside it: this runs once per row of the
+    file (20,000 in the benchmark), and a call per row with keywords cost a
+    fifth more. Each PlannedRow is made by ``tuple.__new__`` with all its
+    fields: a named tuple's own ``__new__`` is a Python function, which
+    doubled the cost of making one.
     """
     ids = {ref: indicator.id for ref, indicator in existing.items()}
     error, new, updated, unchanged = (
@@ -665,6 +667,7 @@ def _planned_rows(
     )
     planned: list[PlannedRow] = []
     add = planned.append
+    make = tuple.__new__
     getter_names: tuple[str, ...] | None = None
     stored_fields = _stored_getter(())
     for candidate in candidates:
@@ -672,7 +675,12 @@ def _planned_rows(
         values = candidate.values
         if candidate.issues or period is None:
             issues = tuple(candidate.issues)
-            add(PlannedRow(candidate.row, error, candidate.ref, period, values, (), issues))
+            add(
+                make(
+                    PlannedRow,
+                    (candidate.row, error, candidate.ref, period, values, (), issues, None, None),
+                )
+            )
             continue
         indicator_id = ids.get(candidate.ref)
         current = (
@@ -681,7 +689,12 @@ def _planned_rows(
             else stored.get((indicator_id, period.year, period.quarter))
         )
         if current is None:
-            add(PlannedRow(candidate.row, new, candidate.ref, period, values))
+            add(
+                make(
+                    PlannedRow,
+                    (candidate.row, new, candidate.ref, period, values, (), (), None, None),
+                )
+            )
             continue
         names, after = names_and_figures(values)
         if names is not getter_names:  # nearly every row shares its names with the last
@@ -690,16 +703,9 @@ def _planned_rows(
         # The stored fields the file sets, compared all at once.
         status = unchanged if before == after else updated
         add(
-            PlannedRow(
-                candidate.row,
-                status,
-                candidate.ref,
-                period,
-                values,
-                before,
-                (),
-                current[0],
-                current[1],
+            make(
+                PlannedRow,
+                (candidate.row, status, candidate.ref, period, values, before, (), *current[:2]),
             )
         )
     return tuple(planned)
@@ -842,15 +848,13 @@ def _insert_values(
 ) -> None:
     if not rows:
         return
-    table = IndicatorValue.__table__  # type: ignore[attr-defined]
     names = ("indicator_id", "year", "quarter", *(name for name, _ in _INSERT_COLUMNS))
     defaults = tuple(_driver_value(value) for _, value in _INSERT_COLUMNS)
-    bound = _Bound.of(connection, sa.insert(table).values({n: sa.bindparam(n) for n in names}))
-    # Each record in the compiled statement's order, picked by one itemgetter
-    # from the key, the file's fields and then the defaults (the first of a
-    # name wins): a dict per row, merged and read by name, cost 0.1 s for
-    # 10,000 rows. Rows that set the same fields share the itemgetter, and
-    # know where their one boolean field is (see _driver_value).
+    # Each record in the order of ``names``, picked by one itemgetter from
+    # the key, the file's fields and then the defaults (the first of a name
+    # wins): a dict per row, merged and read by name, cost 0.1 s for 10,000
+    # rows. Rows that set the same fields share the itemgetter, and know
+    # where their one boolean field is (see _driver_value).
     pickers: dict[
         tuple[str, ...], tuple[Callable[[tuple[object, ...]], tuple[object, ...]], int]
     ] = {}
@@ -863,7 +867,7 @@ def _insert_values(
         if known is None:
             given = ("indicator_id", "year", "quarter", *fields, *(n for n, _ in _INSERT_COLUMNS))
             known = pickers[fields] = (
-                itemgetter(*(given.index(name) for name in bound.order)),
+                itemgetter(*(given.index(name) for name in names)),
                 fields.index(_PROVISIONAL) if _PROVISIONAL in fields else -1,
             )
         pick, provisional_at = known
@@ -876,7 +880,62 @@ def _insert_values(
         records.append(
             pick((ids[row.indicator_ref], period.year, period.quarter, *figures, *defaults))
         )
-    _bulk_execute(connection, bound, records)
+    _insert_records(connection, IndicatorValue.__table__, names, records)  # type: ignore[attr-defined]
+
+
+def _insert_records(
+    connection: sa.Connection,
+    table: sa.Table,
+    names: tuple[str, ...],
+    records: Sequence[tuple[object, ...]],
+) -> None:
+    """Insert ``records`` (values in the order of ``names``) into ``table``, NULLs written in.
+
+    Python's sqlite3 binds None, like a bool, through its adaptation
+    protocol (two AttributeErrors formatted per value): 10,000 new rows of
+    a benchmark import bound 90,000 of them. Records are grouped by which
+    of their values are None, and each group is inserted by a statement
+    that writes NULL there and binds only the rest.
+    """
+    groups: dict[tuple[bool, ...], list[tuple[object, ...]]] = defaultdict(list)
+    for record in records:
+        groups[tuple(map(is_, record, repeat(None)))].append(record)
+    dialect = connection.dialect
+    for nulls, group in groups.items():
+        # Compiled once per kind of database and shape: every workspace has
+        # a dialect object of its own, but the same SQL.
+        key = (type(dialect), dialect.paramstyle, table, names, nulls)
+        shaped = _INSERTS_WITH_NULLS.get(key)
+        if shaped is None:
+            if len(_INSERTS_WITH_NULLS) >= _MAX_SHAPES:
+                _INSERTS_WITH_NULLS.clear()
+            shaped = _INSERTS_WITH_NULLS[key] = _insert_with_nulls(dialect, table, names, nulls)
+        bound, pick = shaped
+        _bulk_execute(connection, bound, list(map(pick, group)))
+
+
+_Picker = Callable[[tuple[object, ...]], tuple[object, ...]]
+_INSERTS_WITH_NULLS: dict[tuple[object, ...], tuple[_Bound, _Picker]] = {}
+_MAX_SHAPES = 512
+
+
+def _insert_with_nulls(
+    dialect: sa.Dialect, table: sa.Table, names: tuple[str, ...], nulls: tuple[bool, ...]
+) -> tuple[_Bound, _Picker]:
+    """An insert of ``names`` with NULL written where ``nulls`` says; and the itemgetter
+    that picks a record's other values in the statement's order."""
+    statement = sa.insert(table).values(
+        {
+            name: sa.null() if null else sa.bindparam(name)
+            for name, null in zip(names, nulls, strict=True)
+        }
+    )
+    bound = _Bound.compiled(dialect, statement)
+    positions = [names.index(name) for name in bound.order]
+    if len(positions) == 1:  # itemgetter of one position gives the item, not a tuple
+        (position,) = positions
+        return bound, lambda record: (record[position],)
+    return bound, cast("_Picker", itemgetter(*positions))
 
 
 # The one boolean among the fields a file sets (STORED_FIELDS).
@@ -910,7 +969,11 @@ class _Bound:
 
     @classmethod
     def of(cls, connection: sa.Connection, statement: sa.ClauseElement) -> _Bound:
-        compiled = cast("SQLCompiler", statement.compile(dialect=connection.dialect))
+        return cls.compiled(connection.dialect, statement)
+
+    @classmethod
+    def compiled(cls, dialect: sa.Dialect, statement: sa.ClauseElement) -> _Bound:
+        compiled = cast("SQLCompiler", statement.compile(dialect=dialect))
         order = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
         return cls(str(compiled), order, compiled.positional)
 

@@ -36,6 +36,7 @@ from qpmr_desktop.services.indicator_import import (
     ImportConflictError,
     ImportIssue,
     ImportRefusedError,
+    PlannedRow,
     RowStatus,
     apply_import,
 )
@@ -1083,6 +1084,27 @@ def test_preview_and_apply_leave_garbage_collection_as_they_found_it(
     finally:
         if was:
             gc.enable()
+
+
+def test_planned_and_source_rows_are_whole_named_tuples(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # Both are made by tuple.__new__ for speed, which does not check the
+    # number of fields: a field added to the class must be given everywhere.
+    path = _populated(workspace, tmp_path)
+    with path.open("a", encoding="utf-8") as file:
+        file.write("A,Q5 2017/18,1\nA,Q2 2017/18,2\n")  # a bad period, and a duplicate
+    planned = preview(workspace, path)
+    assert {row.status for row in planned.rows} == set(RowStatus) - {RowStatus.UNCHANGED}
+    unchanged = preview(workspace, tmp_path / "first.csv")  # applied by _populated
+    assert {row.status for row in unchanged.rows} == {RowStatus.UNCHANGED}
+    for row in (*planned.rows, *unchanged.rows):
+        assert type(row) is PlannedRow
+        assert len(row) == len(PlannedRow._fields)
+        assert row == PlannedRow(*row)
+    for source_row in planned.table.rows:
+        assert type(source_row) is SourceRow
+        assert len(source_row) == len(SourceRow._fields)
 
 
 def test_field_values_read_as_a_mapping_of_the_row() -> None:

@@ -2,11 +2,12 @@
 
 Contract:
 
-- ``driver_rows(connection, statement)`` runs a Core ``statement`` (its
-  constants written into the SQL; no parameters) on the connection's own
-  DB-API cursor and returns its rows as
-  the driver gives them, plain tuples, with no type conversion. The SQL text
-  is compiled once per statement and dialect and kept.
+- ``driver_rows(connection, statement, parameters)`` runs a Core
+  ``statement`` on the connection's own DB-API cursor and returns its rows as
+  the driver gives them, plain tuples, with no type conversion. A statement
+  without ``parameters`` has its constants written into the SQL; one with
+  them binds exactly those (plain values: no type conversion either). The
+  SQL text is compiled once per statement and dialect and kept.
 - ``converted(column, dialect, stored)`` maps each distinct stored value of
   ``column`` to what its SQLAlchemy type makes of it (a date, a time, an
   enum member, a bool), so a caller converts a column of 20,000 rows by
@@ -24,43 +25,65 @@ services that use them (``minutes.list_meetings``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.sql.compiler import SQLCompiler
 
 __all__ = ["converted", "driver_rows"]
 
-# Compiled SQL text by statement (held, so never mistaken for another) and dialect name.
-_SQL: dict[tuple[sa.Executable, str], str] = {}
+# Compiled SQL by statement (held, so never mistaken for another) and dialect
+# name: its text, the parameters it waits for, and the compiled form that
+# gives every parameter's value (None when all are written into the text).
+_SQL: dict[tuple[sa.Executable, str], tuple[str, frozenset[str], SQLCompiler | None]] = {}
 
 
-def driver_rows(connection: sa.Connection, statement: sa.Executable) -> Sequence[Any]:
+def driver_rows(
+    connection: sa.Connection,
+    statement: sa.Executable,
+    parameters: Mapping[str, Any] | None = None,
+) -> Sequence[Any]:
     """The rows of ``statement`` as the DB-API driver returns them (see the module)."""
     dialect = connection.dialect
     key = (statement, dialect.name)
-    sql = _SQL.get(key)
-    if sql is None:
-        # Constants (a COALESCE's 0) are written into the text; a parameter
-        # waiting for a value has none to write.
-        waiting = [
-            name
-            for name, bind in statement.compile(dialect=dialect).binds.items()  # type: ignore[attr-defined]
-            if bind.required
-        ]
-        if waiting:
-            raise ValueError(f"driver_rows runs no statement with parameters: {waiting}")
-        compiled = statement.compile(  # type: ignore[attr-defined]
-            dialect=dialect, compile_kwargs={"literal_binds": True}
+    known = _SQL.get(key)
+    if known is None:
+        known = _SQL[key] = _compiled(statement, dialect)
+    sql, waiting, compiled = known
+    given = frozenset(parameters or ())
+    if given != waiting:
+        raise ValueError(
+            f"driver_rows: the statement waits for {sorted(waiting)}, and was given {sorted(given)}"
         )
-        sql = _SQL[key] = str(compiled)
+    bound: Sequence[Any] | Mapping[str, Any] = ()
+    if compiled is not None:
+        values = compiled.construct_params(dict(parameters or {}))
+        bound = (
+            [values[name] for name in compiled.positiontup or ()] if compiled.positional else values
+        )
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(sql)
+        cursor.execute(sql, bound)
         rows: Sequence[Any] = cursor.fetchall()
     finally:
         cursor.close()
     return rows
+
+
+def _compiled(
+    statement: sa.Executable, dialect: sa.Dialect
+) -> tuple[str, frozenset[str], SQLCompiler | None]:
+    """``statement``'s SQL for ``dialect``; see ``_SQL``."""
+    compiled = cast("SQLCompiler", statement.compile(dialect=dialect))  # type: ignore[attr-defined]
+    waiting = frozenset(name for name, bind in compiled.binds.items() if bind.required)
+    if waiting:
+        return str(compiled), waiting, compiled
+    # Constants (a COALESCE's 0) are written into the text.
+    literal = statement.compile(  # type: ignore[attr-defined]
+        dialect=dialect, compile_kwargs={"literal_binds": True}
+    )
+    return str(literal), waiting, None
 
 
 def converted(column: sa.Column[Any], dialect: sa.Dialect, stored: Iterable[Any]) -> dict[Any, Any]:

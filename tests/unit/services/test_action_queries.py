@@ -10,14 +10,12 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import Session
 
 from qpmr_desktop.domain.actions import ActionRag, ActionStatus
-from qpmr_desktop.services import bulk_rows
 from qpmr_desktop.services.actions import (
     NO_PRIORITY_AREA_POSITION,
     ActionFilter,
@@ -38,6 +36,7 @@ from qpmr_desktop.services.read_models import ActionRow
 from qpmr_desktop.services.sorting import natural_key
 from qpmr_desktop.services.workspace import Workspace, open_workspace
 from qpmr_desktop.storage.tables import Action, ActionUpdate, ImprovementPlan, Person, PriorityArea
+from tests.unit.services.select_counter import selects_run
 
 TODAY = dt.date(2017, 10, 1)
 TWELVE_WEEK = "12-week improvement plan"
@@ -199,28 +198,10 @@ def test_rows_carry_the_action_fields(tracker: list[ActionRow]) -> None:
 def _tracker_selects(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[list[ActionRow], int]:
-    """``list_action_rows`` and the SELECT statements it ran."""
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    # The tracker reads through the driver's own cursor (bulk_rows), which
-    # SQLAlchemy's events do not see: those reads are counted apart.
-    direct = bulk_rows.driver_rows
-
-    def counted(connection: sa.Connection, statement: sa.Executable) -> Any:
-        statements.append(str(statement))
-        return direct(connection, statement)
-
-    monkeypatch.setattr("qpmr_desktop.services.actions.driver_rows", counted)
-    engine = workspace.database.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    """``list_action_rows`` and the number of SELECT statements it ran."""
+    with selects_run(workspace, monkeypatch, "qpmr_desktop.services.actions") as selects:
         rows = list_action_rows(workspace=workspace, today=TODAY)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    return rows, len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+    return rows, len(selects)
 
 
 def test_the_tracker_is_four_queries_however_many_actions(

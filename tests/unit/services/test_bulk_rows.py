@@ -74,10 +74,28 @@ def test_driver_rows_are_what_sqlalchemy_reads_before_conversion(workspace: Work
     assert len(converted(meeting.c.date, dialect, [row[2] for row in raw])) == 2  # distinct
 
 
-def test_a_statement_with_a_parameter_is_refused(workspace: Workspace) -> None:
-    query = sa.select(col(Meeting.id)).where(col(Meeting.id) == sa.bindparam("wanted"))
-    with workspace.database.session() as session, pytest.raises(ValueError, match="wanted"):
-        driver_rows(session.connection(), query)
+def test_a_statement_binds_exactly_the_parameters_given(workspace: Workspace) -> None:
+    query = (
+        sa.select(col(Meeting.id), sa.func.coalesce(col(Meeting.start_time), "no time"))
+        .join(Committee, col(Committee.id) == col(Meeting.committee_id))
+        .where(
+            col(Committee.name) == sa.bindparam("name"), col(Meeting.id) >= sa.bindparam("first")
+        )
+        .order_by(col(Meeting.id))
+    )
+    with workspace.database.session() as session:
+        connection = session.connection()
+        found = driver_rows(connection, query, {"first": 2, "name": "Cabinet <&> “Ωmega” 🏛"})
+        assert [row[0] for row in found] == [2, 3]
+        assert found[0][1] == "no time"  # a constant of the statement, bound too
+        assert found[1][1] != "no time"
+        assert driver_rows(connection, query, {"first": 1, "name": "Cabinet"}) == []
+        with pytest.raises(ValueError, match="first"):
+            driver_rows(connection, query)  # a parameter without its value
+        with pytest.raises(ValueError, match="first"):
+            driver_rows(connection, query, {"name": "Cabinet"})
+        with pytest.raises(ValueError, match="surplus"):
+            driver_rows(connection, _QUERY, {"surplus": 1})  # binds nothing
 
 
 def test_the_collector_is_held_off_and_given_back() -> None:

@@ -12,7 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import select
 
 from qpmr_desktop.domain.performance import (
@@ -35,6 +34,7 @@ from qpmr_desktop.services.read_models import IndicatorRow
 from qpmr_desktop.services.sorting import natural_key
 from qpmr_desktop.services.workspace import Workspace, open_workspace
 from qpmr_desktop.storage.tables import Indicator, IndicatorTarget, IndicatorValue, Theme
+from tests.unit.services.select_counter import selects_run
 
 # (year, quarter, value, target); year is the financial year's first year.
 Series = Sequence[tuple[int, int, float | None, float | None]]
@@ -220,7 +220,9 @@ def test_a_first_figure_has_nothing_to_compare_with(scorecard: dict[str, Indicat
     assert row.direction_text == "No earlier figure to compare with"
 
 
-def test_the_scorecard_costs_two_queries_however_many_indicators(workspace: Workspace) -> None:
+def test_the_scorecard_costs_two_queries_however_many_indicators(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for number in range(1, 31):
         add_indicator(
             workspace,
@@ -228,21 +230,12 @@ def test_the_scorecard_costs_two_queries_however_many_indicators(workspace: Work
             theme="Live Well",
             series=[(2016, q, float(q), 2.0) for q in range(1, 5)],
         )
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    engine = workspace.database.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with selects_run(workspace, monkeypatch, "qpmr_desktop.services.indicators") as selects:
         rows = list_indicator_rows(workspace=workspace)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
     assert [row.ref for row in rows][:3] == ["X-1", "X-2", "X-3"]
     assert [row.ref for row in rows][-1] == "X-30"
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+    assert len(selects) == 2
 
 
 def test_the_demo_reports_the_highest_number_of_children_looked_after(demo_path: Path) -> None:

@@ -47,6 +47,7 @@ from qpmr_desktop.services.read_models import IndicatorDraft, IndicatorRow
 from qpmr_desktop.services.workspace import Workspace, open_workspace
 from qpmr_desktop.storage.database import Database
 from qpmr_desktop.storage.tables import IndicatorScorecard
+from tests.unit.services.select_counter import selects_run
 from tests.unit.services.test_indicator_import_support import (
     NATIVE_HEADERS,
     native_row,
@@ -281,17 +282,8 @@ def test_a_second_listing_judges_nothing_and_reads_once(
     assert sorted(judgements.ids) == sorted(_ids(workspace).values())
     assert set(_kept(workspace).values()) == {scorecard_rules()}
     judgements.ids.clear()
-    selects: list[str] = []
-
-    def count(*args: object) -> None:
-        if str(args[2]).lstrip().upper().startswith("SELECT"):
-            selects.append(str(args[2]))
-
-    sa.event.listen(workspace.database.engine, "before_cursor_execute", count)
-    try:
+    with selects_run(workspace, monkeypatch, "qpmr_desktop.services.indicators") as selects:
         second = list_indicator_rows(workspace=workspace)
-    finally:
-        sa.event.remove(workspace.database.engine, "before_cursor_execute", count)
 
     assert judgements.ids == []
     assert second == first == judge_indicator_rows(workspace=workspace)

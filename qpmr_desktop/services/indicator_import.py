@@ -714,10 +714,18 @@ def _planned_rows(
 @cache
 def _stored_getter(names: tuple[str, ...]) -> Callable[[_StoredRow], tuple[object, ...]]:
     """A function from a stored row to the tuple of its ``names`` fields, in that order."""
-    positions = [_FIELD_POSITION[name] for name in names]
-    if len(positions) < 2:  # itemgetter of one position gives the item, not a tuple
+    return _tuple_getter([_FIELD_POSITION[name] for name in names])
+
+
+def _tuple_getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[object, ...]]:
+    """A function from a row to the tuple of its items at ``positions``, in that order.
+
+    ``itemgetter`` when it can (in C); with fewer than two positions it
+    would give the item itself, not a tuple.
+    """
+    if len(positions) < 2:
         return lambda row: tuple(row[position] for position in positions)
-    return cast("Callable[[_StoredRow], tuple[object, ...]]", itemgetter(*positions))
+    return cast("Callable[[Sequence[Any]], tuple[object, ...]]", itemgetter(*positions))
 
 
 # ------------------------------------------------------------------ apply
@@ -855,9 +863,7 @@ def _insert_values(
     # wins): a dict per row, merged and read by name, cost 0.1 s for 10,000
     # rows. Rows that set the same fields share the itemgetter, and know
     # where their one boolean field is (see _driver_value).
-    pickers: dict[
-        tuple[str, ...], tuple[Callable[[tuple[object, ...]], tuple[object, ...]], int]
-    ] = {}
+    pickers: dict[tuple[str, ...], tuple[_Picker, int]] = {}
     records = []
     for row in rows:
         period = row.period
@@ -931,11 +937,7 @@ def _insert_with_nulls(
         }
     )
     bound = _Bound.compiled(dialect, statement)
-    positions = [names.index(name) for name in bound.order]
-    if len(positions) == 1:  # itemgetter of one position gives the item, not a tuple
-        (position,) = positions
-        return bound, lambda record: (record[position],)
-    return bound, cast("_Picker", itemgetter(*positions))
+    return bound, _tuple_getter([names.index(name) for name in bound.order])
 
 
 # The one boolean among the fields a file sets (STORED_FIELDS).
@@ -947,10 +949,11 @@ def _driver_value(value: object) -> object:
 
     SQLite has no booleans. The driver binds a bool, which is not exactly an
     int, through its adaptation protocol, which looks for __adapt__ and
-    __conform__ and formats an AttributeError for each: a seventh of
-    importing a 20,000-row file went there (callgrind, bench_indicators). An
-    int is bound as it is, and the row stored is the same (SQLAlchemy's
-    Boolean reads 0 and 1 back as False and True).
+    __conform__ and formats an AttributeError for each (as it does for None,
+    see _insert_records: the two together took a seventh of importing a
+    20,000-row file, callgrind, bench_indicators). An int is bound as it is,
+    and the row stored is the same (SQLAlchemy's Boolean reads 0 and 1 back
+    as False and True).
     """
     return int(value) if type(value) is bool else value
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from qpmr_desktop.domain.minutes import MinutesStatus
-from qpmr_desktop.services.bulk_rows import converted, driver_rows
+from qpmr_desktop.services.bulk_rows import converted, driver_rows, typed_rows
 from qpmr_desktop.services.collector import no_cyclic_gc
 from qpmr_desktop.services.workspace import Workspace, open_workspace
 from qpmr_desktop.storage.tables import Committee, Meeting
@@ -72,6 +72,17 @@ def test_driver_rows_are_what_sqlalchemy_reads_before_conversion(workspace: Work
     statuses = converted(meeting.c.status, dialect, [row[4] for row in raw])
     assert all(isinstance(status, MinutesStatus) for status in statuses.values())
     assert len(converted(meeting.c.date, dialect, [row[2] for row in raw])) == 2  # distinct
+
+
+def test_typed_rows_are_what_sqlalchemy_reads(workspace: Workspace) -> None:
+    query = _QUERY.where(col(Meeting.id) >= sa.bindparam("first"))
+    with workspace.database.session() as session:
+        connection = session.connection()
+        typed = typed_rows(connection, query, {"first": 2})
+        expected = [tuple(row) for row in connection.execute(query, {"first": 2})]
+    assert typed == expected
+    assert [type(row[4]) for row in typed] == [MinutesStatus, MinutesStatus]
+    assert typed[0][1] == "Cabinet <&> “Ωmega” 🏛"
 
 
 def test_a_statement_binds_exactly_the_parameters_given(workspace: Workspace) -> None:

@@ -230,7 +230,7 @@ def test_the_scorecard_costs_two_queries_however_many_indicators(
             theme="Live Well",
             series=[(2016, q, float(q), 2.0) for q in range(1, 5)],
         )
-    with selects_run(workspace, monkeypatch, "qpmr_desktop.services.indicators") as selects:
+    with selects_run(workspace, monkeypatch, "qpmr_desktop.services.bulk_rows") as selects:
         rows = list_indicator_rows(workspace=workspace)
 
     assert [row.ref for row in rows][:3] == ["X-1", "X-2", "X-3"]

@@ -282,7 +282,7 @@ def test_a_second_listing_judges_nothing_and_reads_once(
     assert sorted(judgements.ids) == sorted(_ids(workspace).values())
     assert set(_kept(workspace).values()) == {scorecard_rules()}
     judgements.ids.clear()
-    with selects_run(workspace, monkeypatch, "qpmr_desktop.services.indicators") as selects:
+    with selects_run(workspace, monkeypatch, "qpmr_desktop.services.bulk_rows") as selects:
         second = list_indicator_rows(workspace=workspace)
 
     assert judgements.ids == []
